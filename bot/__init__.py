@@ -1,0 +1,1 @@
+"""Debate logic, grounding verifier, sessions and the chat API."""

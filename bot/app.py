@@ -1,0 +1,45 @@
+"""The chat API's app factory: wires retrieval (in-process or remote) and the bot routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from retrieval.api import install_error_handlers, seed_index
+from retrieval.api import router as retrieval_router
+from retrieval.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The main app: chat routes, plus the retrieval routes when retrieval runs in-process."""
+    in_process = settings.retrieval.remote_url is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        if in_process:
+            from retrieval.factory import build_retrieval_service
+
+            service = build_retrieval_service(settings)
+            seed_index(service, settings)
+            app.state.retrieval = service
+            app.state.retriever = service
+        else:
+            from retrieval.client import RemoteRetriever
+
+            assert settings.retrieval.remote_url is not None
+            app.state.retriever = RemoteRetriever(settings.retrieval.remote_url)
+        yield
+        if not in_process:
+            app.state.retriever.close()
+
+    app = FastAPI(title="debatebot", version="0.1.0", lifespan=lifespan)
+    if in_process:
+        app.include_router(retrieval_router)
+    install_error_handlers(app)
+    return app

@@ -1,0 +1,87 @@
+"""The ``debatebot`` command line: serve, ingest, search."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Debate-practice chatbot with grounded citations.", no_args_is_help=True)
+retrieval_app = typer.Typer(help="The retrieval service on its own.", no_args_is_help=True)
+app.add_typer(retrieval_app, name="retrieval")
+
+HostOpt = Annotated[str | None, typer.Option(help="Bind address (default from settings).")]
+PortOpt = Annotated[int | None, typer.Option(help="Bind port (default from settings).")]
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from retrieval.settings import get_settings
+
+    return get_settings()
+
+
+def _serve(factory_path: str, host: str | None, port: int | None) -> None:
+    import importlib
+
+    import uvicorn
+
+    settings = _settings()
+    module_name, _, attr = factory_path.partition(":")
+    factory = getattr(importlib.import_module(module_name), attr)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        factory(settings),
+        host=host or settings.api.host,
+        port=port or settings.api.port,
+        log_level="info",
+    )
+
+
+@app.command()
+def serve(host: HostOpt = None, port: PortOpt = None) -> None:
+    """Run the chat API (indexes seeds/ on first start; skips unchanged files after)."""
+    _serve("bot.app:create_app", host, port)
+
+
+@retrieval_app.command("serve")
+def retrieval_serve(host: HostOpt = None, port: PortOpt = None) -> None:
+    """Run the retrieval service alone."""
+    _serve("retrieval.api:create_app", host, port)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to index.")],
+) -> None:
+    """Index sources idempotently: new added, changed replaced, removed deleted."""
+    from retrieval.factory import build_retrieval_service
+    from retrieval.loaders import IngestError
+
+    service = build_retrieval_service(_settings())
+    try:
+        report = service.ingest_paths(paths, progress=True)
+    except IngestError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(
+        f"added {len(report.added)}, replaced {len(report.replaced)}, "
+        f"unchanged {len(report.unchanged)}, deleted {len(report.deleted)}, "
+        f"passages written {report.passages}"
+    )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
+) -> None:
+    """Print the ranked passages with document, offsets and score."""
+    from retrieval.factory import build_retrieval_service
+
+    service = build_retrieval_service(_settings())
+    for rank, hit in enumerate(service.search(query, k, mode=mode), start=1):
+        typer.echo(f"{rank}. score={hit.score:.4f} doc={hit.doc_id} [{hit.start}:{hit.end}] {hit.title}")
+        typer.echo(f"   {hit.text}")

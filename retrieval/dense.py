@@ -1,0 +1,184 @@
+"""ChromaDB adapter: the dense passage index and the document store.
+
+Two collections per prefix: ``<prefix>_passages`` holds passage vectors with
+their metadata, ``<prefix>_documents`` holds each document's full normalized
+text (the text every offset points into). Keeping documents in Chroma means an
+embedded store and a Chroma server hold the same, complete state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from retrieval.models import Document, MetadataValue, Passage
+from retrieval.settings import ChromaSettings
+
+# Chroma needs a vector per record; documents are looked up by id only.
+_DOC_PLACEHOLDER_VECTOR = [1.0]
+_PAGE = 2000
+
+
+def make_chroma_client(settings: ChromaSettings, data_dir: Any) -> Any:
+    """Build a Chroma client: persistent under data_dir, in memory, or HTTP."""
+    import chromadb
+    from chromadb.config import Settings as ChromaConfig
+
+    config = ChromaConfig(anonymized_telemetry=False, allow_reset=True)
+    if settings.mode == "http":
+        return chromadb.HttpClient(host=settings.host, port=settings.port, settings=config)
+    if settings.mode == "memory":
+        return chromadb.EphemeralClient(settings=config)
+    path = data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=config)
+
+
+def to_chroma_where(where: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Translate ``{"field": value | [values]}`` into a Chroma ``where`` clause."""
+    if not where:
+        return None
+    clauses = [
+        {key: {"$in": list(value)} if isinstance(value, list | tuple | set) else {"$eq": value}}
+        for key, value in where.items()
+    ]
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _passage_from_record(pid: str, text: str, meta: dict[str, Any]) -> Passage:
+    extra = {k: v for k, v in meta.items() if k not in {"doc_id", "start", "end"}}
+    return Passage(
+        passage_id=pid,
+        doc_id=str(meta["doc_id"]),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=text,
+        metadata=extra,
+    )
+
+
+class ChromaStore:
+    """Dense passage search and document storage on one Chroma client."""
+
+    def __init__(self, client: Any, prefix: str) -> None:
+        self._client = client
+        self.passages = client.get_or_create_collection(
+            f"{prefix}_passages", metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        self.documents = client.get_or_create_collection(
+            f"{prefix}_documents", embedding_function=None
+        )
+
+    # -- documents -------------------------------------------------------
+    def put_document(self, doc: Document, passage_count: int) -> None:
+        """Store a document's full text and metadata."""
+        meta: dict[str, MetadataValue] = {
+            **doc.metadata,
+            "title": doc.title,
+            "source": doc.source,
+            "url": doc.url or "",
+            "passages": passage_count,
+        }
+        self.documents.upsert(
+            ids=[doc.doc_id],
+            documents=[doc.text],
+            metadatas=[meta],
+            embeddings=[_DOC_PLACEHOLDER_VECTOR],
+        )
+
+    def get_document(self, doc_id: str) -> Document | None:
+        """The stored document, or None."""
+        got = self.documents.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        return _document(got["ids"][0], got["documents"][0], got["metadatas"][0])
+
+    def iter_documents(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(doc_id, metadata) of every stored document, without texts."""
+        offset = 0
+        while True:
+            got = self.documents.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return
+            yield from zip(got["ids"], got["metadatas"], strict=True)
+            offset += len(got["ids"])
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document and all its passages."""
+        self.passages.delete(where={"doc_id": doc_id})
+        self.documents.delete(ids=[doc_id])
+
+    # -- passages --------------------------------------------------------
+    def add_passages(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
+        """Upsert passages with their vectors, in pages."""
+        for i in range(0, len(passages), _PAGE):
+            page = passages[i : i + _PAGE]
+            self.passages.upsert(
+                ids=[p.passage_id for p in page],
+                documents=[p.text for p in page],
+                embeddings=vectors[i : i + _PAGE],
+                metadatas=[
+                    {**p.metadata, "doc_id": p.doc_id, "start": p.start, "end": p.end}
+                    for p in page
+                ],
+            )
+
+    def update_passage_metadata(self, updates: dict[str, dict[str, MetadataValue]]) -> None:
+        """Merge metadata into existing passages (e.g. stance labels)."""
+        ids = list(updates)
+        for i in range(0, len(ids), _PAGE):
+            page = ids[i : i + _PAGE]
+            current = self.passages.get(ids=page, include=["metadatas"])
+            merged = {
+                pid: {**meta, **updates[pid]}
+                for pid, meta in zip(current["ids"], current["metadatas"], strict=True)
+            }
+            self.passages.update(ids=list(merged), metadatas=list(merged.values()))
+
+    def all_passages(self) -> list[Passage]:
+        """Every passage with its text and metadata (no vectors)."""
+        out: list[Passage] = []
+        offset = 0
+        while True:
+            got = self.passages.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return out
+            out.extend(
+                _passage_from_record(pid, text, meta)
+                for pid, text, meta in zip(
+                    got["ids"], got["documents"], got["metadatas"], strict=True
+                )
+            )
+            offset += len(got["ids"])
+
+    def query(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest passages as (passage_id, cosine similarity), best first."""
+        total = self.passages.count()
+        if total == 0:
+            return []
+        got = self.passages.query(
+            query_embeddings=[list(vector)],
+            n_results=min(n, total),
+            where=to_chroma_where(where),
+            include=["distances"],
+        )
+        return [
+            (pid, 1.0 - float(dist))
+            for pid, dist in zip(got["ids"][0], got["distances"][0], strict=True)
+        ]
+
+
+def _document(doc_id: str, text: str, meta: dict[str, Any]) -> Document:
+    extra = {k: v for k, v in meta.items() if k not in {"title", "source", "url", "passages"}}
+    return Document(
+        doc_id=doc_id,
+        title=str(meta.get("title", "")),
+        text=text,
+        source=str(meta.get("source", "")),
+        url=str(meta.get("url")) or None,
+        metadata=extra,
+    )

@@ -1,0 +1,200 @@
+"""Turn source files (.txt, .md, .html, .pdf) into normalized documents.
+
+Every loader either returns a :class:`LoadedDocument` with non-empty text or
+raises an :class:`IngestError` subclass that says what is wrong. Loading never
+touches an index, so a bad file leaves the index as it was.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from retrieval.chunking import normalize_text
+from retrieval.models import MetadataValue
+
+
+class IngestError(ValueError):
+    """A source that cannot be ingested; the message says why."""
+
+    status_code = 422
+
+
+class UnsupportedTypeError(IngestError):
+    """The file type has no loader."""
+
+    status_code = 415
+
+
+class EmptyDocumentError(IngestError):
+    """The file holds no text."""
+
+
+class DocumentTooLargeError(IngestError):
+    """The file is over the configured size limit."""
+
+    status_code = 413
+
+
+class CorruptFileError(IngestError):
+    """The file cannot be parsed as its type."""
+
+
+class BadEncodingError(IngestError):
+    """Text that is not valid UTF-8."""
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A parsed source, before it gets ids and offsets."""
+
+    title: str
+    text: str
+    source: str
+    url: str | None = None
+    metadata: dict[str, MetadataValue] = field(default_factory=dict)
+
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadEncodingError(
+            f"{source}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8"
+        ) from exc
+
+
+def _title_from_text(text: str, fallback: str) -> str:
+    first_line = text.strip().split("\n", 1)[0].strip()
+    if not first_line:
+        return fallback
+    if len(first_line) <= 100:
+        return first_line
+    return first_line[:97].rsplit(" ", 1)[0] + "..."
+
+
+def _scalar(value: Any) -> MetadataValue:
+    if isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+
+
+def _load_txt(data: bytes, source: str) -> LoadedDocument:
+    text = normalize_text(_decode(data, source))
+    return LoadedDocument(title=_title_from_text(text, Path(source).stem), text=text, source=source)
+
+
+def _load_markdown(data: bytes, source: str) -> LoadedDocument:
+    raw = normalize_text(_decode(data, source))
+    try:
+        post = frontmatter.loads(raw)
+    except yaml.YAMLError as exc:
+        raise CorruptFileError(f"{source}: front matter is not valid YAML: {exc}") from exc
+    meta = dict(post.metadata)
+    sources = meta.get("sources") if isinstance(meta.get("sources"), list) else []
+    urls = [str(s["url"]) for s in sources if isinstance(s, dict) and s.get("url")]
+    outlets = [str(s["outlet"]) for s in sources if isinstance(s, dict) and s.get("outlet")]
+    dates = [_scalar(s["date"]) for s in sources if isinstance(s, dict) and s.get("date")]
+    url = str(meta.get("url") or (urls[0] if urls else "")) or None
+    metadata: dict[str, MetadataValue] = {
+        key: _scalar(value) for key, value in meta.items() if key not in {"title", "url", "sources"}
+    }
+    if outlets:
+        metadata["outlets"] = "; ".join(outlets)
+    if dates:
+        metadata["dates"] = "; ".join(str(d) for d in dates)
+    if urls:
+        metadata["urls"] = " ".join(urls)
+    text = post.content.strip("\n")
+    title = str(meta.get("title") or _title_from_text(text, Path(source).stem))
+    return LoadedDocument(title=title, text=text, source=source, url=url, metadata=metadata)
+
+
+def _load_html(data: bytes, source: str) -> LoadedDocument:
+    import trafilatura
+
+    html = _decode(data, source)
+    text = trafilatura.extract(html, include_comments=False, include_tables=False)
+    if not text or not text.strip():
+        raise EmptyDocumentError(f"{source}: no main text found in the HTML")
+    meta = trafilatura.extract_metadata(html)
+    title = (meta.title if meta and meta.title else None) or Path(source).stem
+    url = meta.url if meta and meta.url else None
+    return LoadedDocument(title=title, text=normalize_text(text), source=source, url=url)
+
+
+def _load_pdf(data: bytes, source: str) -> LoadedDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info_title = reader.metadata.title if reader.metadata else None
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise CorruptFileError(f"{source}: corrupt or unreadable PDF ({exc})") from exc
+    text = normalize_text("\n\n".join(p.strip() for p in pages if p.strip()))
+    title = str(info_title) if info_title else _title_from_text(text, Path(source).stem)
+    return LoadedDocument(title=title, text=text, source=source)
+
+
+_LOADERS: dict[str, Callable[[bytes, str], LoadedDocument]] = {
+    ".txt": _load_txt,
+    ".md": _load_markdown,
+    ".markdown": _load_markdown,
+    ".html": _load_html,
+    ".htm": _load_html,
+    ".pdf": _load_pdf,
+}
+
+
+def load_bytes(data: bytes, source: str, max_bytes: int) -> LoadedDocument:
+    """Parse ``data`` by the suffix of ``source``; raise IngestError on bad input."""
+    suffix = Path(source).suffix.lower()
+    loader = _LOADERS.get(suffix)
+    if loader is None:
+        raise UnsupportedTypeError(
+            f"{source}: unsupported file type {suffix or '(none)'!r}; "
+            f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    if len(data) > max_bytes:
+        raise DocumentTooLargeError(
+            f"{source}: {len(data)} bytes is over the limit of {max_bytes} bytes"
+        )
+    if not data.strip():
+        raise EmptyDocumentError(f"{source}: the file is empty")
+    document = loader(data, source)
+    if not document.text.strip():
+        raise EmptyDocumentError(f"{source}: no text could be extracted")
+    return document
+
+
+def load_text(title: str, text: str, source: str, url: str | None = None) -> LoadedDocument:
+    """A document given directly as text (e.g. a JSON upload)."""
+    text = normalize_text(text)
+    if not text.strip():
+        raise EmptyDocumentError(f"{source}: the text is empty")
+    if not title.strip():
+        raise IngestError(f"{source}: the title is empty")
+    return LoadedDocument(title=title.strip(), text=text, source=source, url=url)
+
+
+def load_path(path: Path, max_bytes: int, source: str | None = None) -> LoadedDocument:
+    """Read and parse one file."""
+    if path.is_file() and path.stat().st_size > max_bytes:
+        raise DocumentTooLargeError(
+            f"{path}: {path.stat().st_size} bytes is over the limit of {max_bytes} bytes"
+        )
+    return load_bytes(path.read_bytes(), source or str(path), max_bytes)

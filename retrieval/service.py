@@ -1,0 +1,361 @@
+"""The retrieval use cases: idempotent ingest, delete, and hybrid search.
+
+:class:`RetrievalService` owns one :class:`ChromaStore` (dense vectors and
+documents) and one :class:`BM25Index` rebuilt from the store's passages, so the
+two indexes always hold the same passages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
+
+from retrieval.chunking import chunk_text
+from retrieval.dense import ChromaStore
+from retrieval.embeddings import embed_array
+from retrieval.fusion import reciprocal_rank_fusion
+from retrieval.lexical import BM25Index
+from retrieval.loaders import (
+    SUPPORTED_SUFFIXES,
+    IngestError,
+    LoadedDocument,
+    UnsupportedTypeError,
+    load_path,
+)
+from retrieval.models import (
+    Document,
+    DocumentSummary,
+    IngestReport,
+    MetadataValue,
+    Passage,
+    SearchHit,
+)
+from retrieval.settings import RetrievalSettings
+
+log = logging.getLogger(__name__)
+
+MOTION_FILE = "motion.yaml"
+SearchMode = str  # "hybrid" | "dense" | "lexical"
+
+
+def content_id(*parts: Any) -> str:
+    """A short, stable id from the sha256 of ``parts``."""
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def motion_of(path: Path) -> str | None:
+    """The motion a source file belongs to: its nearest ancestor folder with a motion.yaml."""
+    for folder in path.resolve().parents:
+        if (folder / MOTION_FILE).is_file():
+            return folder.name
+    return None
+
+
+def discover_files(paths: Iterable[Path]) -> list[tuple[Path, str, Path]]:
+    """(file, source key, scope root) for every supported file under ``paths``.
+
+    A named file of an unsupported type is an error; inside folders, other files are
+    ignored. Source keys are relative to each root's parent, so they do not depend
+    on the working directory.
+    """
+    found: list[tuple[Path, str, Path]] = []
+    for root in paths:
+        if not root.exists():
+            raise IngestError(f"{root}: no such file or folder")
+        if root.is_file():
+            if root.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise UnsupportedTypeError(
+                    f"{root}: unsupported file type {root.suffix or '(none)'!r}; "
+                    f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+                )
+            found.append((root, root.name, root))
+            continue
+        for file in sorted(root.rglob("*")):
+            if file.is_file() and file.suffix.lower() in SUPPORTED_SUFFIXES:
+                key = f"{root.resolve().name}/{file.relative_to(root).as_posix()}"
+                found.append((file, key, root))
+    return found
+
+
+@dataclass
+class _LexicalView:
+    """The BM25 index plus the passage table it was built from."""
+
+    index: BM25Index
+    passages: dict[str, Passage]
+    order: list[str]
+
+
+class RetrievalService:
+    """Ingest, delete and search passages over Chroma and BM25."""
+
+    def __init__(
+        self, store: ChromaStore, embeddings: Embeddings, settings: RetrievalSettings
+    ) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.settings = settings
+        self._write_lock = threading.RLock()
+        self._view = _LexicalView(BM25Index([], []), {}, [])
+        self.rebuild_lexical()
+
+    # -- index maintenance ----------------------------------------------
+    def rebuild_lexical(self) -> None:
+        """Rebuild BM25 and the passage table from the store (the source of truth)."""
+        passages = self.store.all_passages()
+        order = [p.passage_id for p in passages]
+        index = BM25Index(order, [p.text for p in passages])
+        self._view = _LexicalView(index, {p.passage_id: p for p in passages}, order)
+
+    def _existing(self) -> dict[str, dict[str, Any]]:
+        return dict(self.store.iter_documents())
+
+    def _prepare(self, loaded: LoadedDocument) -> tuple[Document, list[Passage]]:
+        doc_id = content_id(loaded.title, loaded.url, loaded.metadata, loaded.text)
+        doc = Document(
+            doc_id=doc_id,
+            title=loaded.title,
+            text=loaded.text,
+            source=loaded.source,
+            url=loaded.url,
+            metadata=dict(loaded.metadata),
+        )
+        spans = chunk_text(
+            doc.text, self.settings.passage_words, self.settings.max_passage_words
+        )
+        shared: dict[str, MetadataValue] = {"title": doc.title, "url": doc.url or ""}
+        if "motion" in doc.metadata:
+            shared["motion"] = doc.metadata["motion"]
+        passages = [
+            Passage(
+                passage_id=content_id(doc_id, start, end),
+                doc_id=doc_id,
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+                metadata=dict(shared),
+            )
+            for start, end in spans
+        ]
+        return doc, passages
+
+    def _write(self, docs: Sequence[tuple[Document, list[Passage]]], progress: bool) -> int:
+        passages = [p for _, ps in docs for p in ps]
+        if not passages:
+            return 0
+        vectors = np.zeros((len(passages), 0), dtype=np.float32)
+        batch = 256
+        chunks = []
+        bar = tqdm(total=len(passages), desc="embedding", unit="passage", disable=not progress)
+        for i in range(0, len(passages), batch):
+            chunks.append(embed_array(self.embeddings, [p.text for p in passages[i : i + batch]]))
+            bar.update(len(chunks[-1]))
+        bar.close()
+        vectors = np.concatenate(chunks)
+        self.store.add_passages(passages, vectors)
+        for doc, ps in docs:
+            self.store.put_document(doc, len(ps))
+        return len(passages)
+
+    def ingest_documents(
+        self,
+        loaded: Sequence[LoadedDocument],
+        *,
+        prune_scope: Sequence[str] = (),
+        progress: bool = False,
+    ) -> IngestReport:
+        """Add new documents, replace changed ones, skip unchanged ones.
+
+        Documents already stored whose source starts with a ``prune_scope`` prefix
+        and is not among ``loaded`` are deleted. All parsing happened before this
+        call, so a bad file never reaches the index.
+        """
+        with self._write_lock:
+            existing = self._existing()
+            by_source = {str(meta.get("source")): doc_id for doc_id, meta in existing.items()}
+            prepared = [self._prepare(doc) for doc in loaded]
+            report = IngestReport()
+            fresh: list[tuple[Document, list[Passage]]] = []
+            seen_ids = set()
+            for doc, passages in prepared:
+                seen_ids.add(doc.doc_id)
+                old_id = by_source.get(doc.source)
+                if doc.doc_id in existing or any(d.doc_id == doc.doc_id for d, _ in fresh):
+                    report.unchanged.append(doc.doc_id)
+                    continue
+                if old_id and old_id != doc.doc_id:
+                    report.replaced.append(doc.doc_id)
+                else:
+                    report.added.append(doc.doc_id)
+                fresh.append((doc, passages))
+            stale = {
+                doc_id
+                for doc_id, meta in existing.items()
+                if doc_id not in seen_ids
+                and any(str(meta.get("source", "")).startswith(s) for s in prune_scope)
+            }
+            stale |= {
+                by_source[doc.source]
+                for doc, _ in fresh
+                if by_source.get(doc.source) not in (None, doc.doc_id)
+            }
+            count = self._write(fresh, progress)
+            for doc_id in sorted(stale):
+                self.store.delete_document(doc_id)
+            report.deleted.extend(
+                d for d in sorted(stale) if d not in report.replaced
+            )
+            if fresh or stale:
+                self.rebuild_lexical()
+            report = IngestReport(
+                added=report.added,
+                replaced=report.replaced,
+                unchanged=report.unchanged,
+                deleted=report.deleted,
+                passages=count,
+            )
+            log.info(
+                "ingest: %d added, %d replaced, %d unchanged, %d deleted, %d passages",
+                len(report.added), len(report.replaced), len(report.unchanged),
+                len(report.deleted), count,
+            )
+            return report
+
+    def ingest_paths(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
+        """Ingest files and folders; a folder is a scope whose removed files get deleted."""
+        files = discover_files(paths)
+        loaded = []
+        for file, key, _root in files:
+            doc = load_path(file, self.settings.max_file_bytes, source=key)
+            motion = motion_of(file)
+            if motion:
+                doc = LoadedDocument(
+                    title=doc.title, text=doc.text, source=doc.source, url=doc.url,
+                    metadata={**doc.metadata, "motion": motion},
+                )
+            loaded.append(doc)
+        scopes = [f"{p.resolve().name}/" for p in paths if p.is_dir()]
+        return self.ingest_documents(loaded, prune_scope=scopes, progress=progress)
+
+    def delete_document(self, doc_id: str) -> bool:
+        """Delete a document from both indexes; False when it does not exist."""
+        with self._write_lock:
+            if self.store.get_document(doc_id) is None:
+                return False
+            self.store.delete_document(doc_id)
+            self.rebuild_lexical()
+            return True
+
+    def update_passage_metadata(self, updates: dict[str, dict[str, MetadataValue]]) -> None:
+        """Merge metadata (e.g. stance labels) into passages in both views."""
+        with self._write_lock:
+            self.store.update_passage_metadata(updates)
+            self.rebuild_lexical()
+
+    # -- reads -----------------------------------------------------------
+    def get_document(self, doc_id: str) -> Document | None:
+        """The full document, or None."""
+        return self.store.get_document(doc_id)
+
+    def get_passage(self, passage_id: str) -> Passage | None:
+        """One passage, or None."""
+        return self._view.passages.get(passage_id)
+
+    def list_documents(self) -> list[DocumentSummary]:
+        """Every document, without its text."""
+        out = []
+        for doc_id, meta in self.store.iter_documents():
+            extra = {
+                k: v for k, v in meta.items() if k not in {"title", "source", "url", "passages"}
+            }
+            out.append(
+                DocumentSummary(
+                    doc_id=doc_id,
+                    title=str(meta.get("title", "")),
+                    source=str(meta.get("source", "")),
+                    url=str(meta.get("url") or "") or None,
+                    passages=int(meta.get("passages", 0)),
+                    metadata=extra,
+                )
+            )
+        return sorted(out, key=lambda d: d.source)
+
+    def passages(self, where: dict[str, Any] | None = None) -> list[Passage]:
+        """Passages whose metadata match ``where`` (all when None)."""
+        view = self._view
+        return [view.passages[pid] for pid in view.order if _matches(view.passages[pid], where)]
+
+    def search(
+        self, query: str, k: int = 5, where: dict[str, Any] | None = None, mode: str = "hybrid"
+    ) -> list[SearchHit]:
+        """Top ``k`` passages for ``query``: hybrid (RRF), dense or lexical."""
+        view = self._view
+        n = max(self.settings.candidates, k)
+        rankings: list[list[str]] = []
+        scores: dict[str, float] = {}
+        if mode in ("hybrid", "dense"):
+            vector = self.embeddings.embed_query(query)
+            dense = self.store.query(vector, n, where)
+            rankings.append([pid for pid, _ in dense])
+            scores.update(dense)
+        if mode in ("hybrid", "lexical"):
+            mask = None
+            if where:
+                mask = np.array([_matches(view.passages[pid], where) for pid in view.order])
+            lexical = view.index.top(query, n, mask)
+            rankings.append([pid for pid, _ in lexical])
+            if mode == "lexical":
+                scores.update(lexical)
+        if mode == "hybrid":
+            fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)
+        elif rankings:
+            fused = [(pid, scores[pid]) for pid in rankings[0]]
+        else:
+            raise ValueError(f"unknown search mode {mode!r}")
+        hits = []
+        for pid, score in fused:
+            passage = view.passages.get(pid)
+            if passage is None:
+                continue  # written after this view was built; it shows on the next rebuild
+            hits.append(_hit(passage, score))
+            if len(hits) == k:
+                break
+        return hits
+
+
+def _matches(passage: Passage, where: dict[str, Any] | None) -> bool:
+    if not where:
+        return True
+    for key, wanted in where.items():
+        value = passage.doc_id if key == "doc_id" else passage.metadata.get(key)
+        if isinstance(wanted, list | tuple | set):
+            if value not in wanted:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+def _hit(passage: Passage, score: float) -> SearchHit:
+    return SearchHit(
+        passage_id=passage.passage_id,
+        doc_id=passage.doc_id,
+        title=str(passage.metadata.get("title", "")),
+        url=str(passage.metadata.get("url") or "") or None,
+        text=passage.text,
+        start=passage.start,
+        end=passage.end,
+        score=round(score, 6),
+        metadata=dict(passage.metadata),
+    )

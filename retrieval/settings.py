@@ -1,0 +1,121 @@
+"""The project's one typed configuration object.
+
+Every value can be set from the environment with the prefix ``DEBATEBOT_``;
+nested sections use a double underscore, e.g. ``DEBATEBOT_CHROMA__HOST``.
+Nothing here is read at import time: call :func:`get_settings`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ChromaSettings(BaseModel):
+    """Where the dense index lives."""
+
+    mode: Literal["persistent", "memory", "http"] = Field(
+        "persistent",
+        description="persistent: files under data_dir; memory: in-process, for tests; "
+        "http: a Chroma server at host:port.",
+    )
+    host: str | None = Field(None, description="Chroma server host; setting it implies mode=http.")
+    port: int = Field(8000, description="Chroma server port.")
+    collection_prefix: str = Field(
+        "debatebot", description="Prefix of the collections this project owns."
+    )
+
+    @model_validator(mode="after")
+    def _host_implies_http(self) -> ChromaSettings:
+        if self.host and self.mode != "http":
+            self.mode = "http"
+        if self.mode == "http" and not self.host:
+            raise ValueError("chroma.mode=http needs chroma.host (DEBATEBOT_CHROMA__HOST)")
+        return self
+
+
+class EmbeddingSettings(BaseModel):
+    """Which sentence-embedding model turns text into vectors."""
+
+    model: str = Field(
+        "onnx:all-MiniLM-L6-v2-int8",
+        description='"provider:model". onnx:all-MiniLM-L6-v2-int8 (default, packaged, '
+        "offline) or sentence-transformers:all-MiniLM-L6-v2 (packaged torch build).",
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per batch.")
+
+
+class RetrievalSettings(BaseModel):
+    """Chunking and search knobs."""
+
+    passage_words: int = Field(
+        60, ge=10, le=400, description="Target passage length in words (sentence-aligned)."
+    )
+    max_passage_words: int = Field(
+        110, ge=20, le=800, description="A passage never grows past this many words."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    candidates: int = Field(
+        30, ge=1, le=500, description="Candidates taken from each index before fusion."
+    )
+    max_file_bytes: int = Field(
+        5_000_000, ge=1, description="Largest source file accepted for ingest."
+    )
+    remote_url: str | None = Field(
+        None,
+        description="Base URL of a separate retrieval service; unset means in-process.",
+    )
+
+
+class LLMSettings(BaseModel):
+    """Which engine writes the bot's replies."""
+
+    engine: Literal["extractive", "llm"] = Field(
+        "extractive", description="extractive: offline, deterministic; llm: a chat model."
+    )
+    model: str | None = Field(
+        None, description='"provider:model" for the llm engine, e.g. openai:gpt-4o-mini.'
+    )
+    base_url: str | None = Field(None, description="OpenAI-compatible server base URL.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+
+
+class APISettings(BaseModel):
+    """HTTP server settings."""
+
+    host: str = Field("127.0.0.1", description="Bind address.")
+    port: int = Field(8080, ge=1, le=65535, description="Bind port.")
+    max_message_chars: int = Field(4000, ge=1, description="Longest user message accepted.")
+
+
+class Settings(BaseSettings):
+    """All configuration, from the environment (prefix ``DEBATEBOT_``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DEBATEBOT_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        Path(".debatebot"),
+        description="Holds the Chroma store, the BM25 index and the sessions database.",
+    )
+    seeds_dir: Path = Field(Path("seeds"), description="Motions and sources indexed on start.")
+    prompts_dir: Path = Field(Path("prompts"), description="Prompt templates.")
+    index_seeds_on_start: bool = Field(
+        True, description="Index seeds_dir when the server starts (skips unchanged files)."
+    )
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    api: APISettings = Field(default_factory=APISettings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings read from the environment, built once on first call."""
+    return Settings()
