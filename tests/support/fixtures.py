@@ -1,0 +1,51 @@
+"""pytest fixtures shared by every test layer."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from retrieval.dense import ChromaStore, make_chroma_client
+from retrieval.embeddings import build_embeddings
+from retrieval.service import RetrievalService
+from retrieval.settings import ChromaSettings, RetrievalSettings
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> Embeddings:
+    """The real default embedding model, loaded once (offline, from installed packages)."""
+    return build_embeddings("onnx:all-MiniLM-L6-v2-int8")
+
+
+@pytest.fixture
+def memory_service(embeddings: Embeddings) -> RetrievalService:
+    """A retrieval service on an in-memory Chroma, isolated by a unique collection prefix."""
+    client = make_chroma_client(ChromaSettings(mode="memory"), None)
+    store = ChromaStore(client, f"t{uuid.uuid4().hex[:12]}")
+    return RetrievalService(store, embeddings, RetrievalSettings())
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Iterator[Path]:
+    """A small folder of sources the test may edit."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "alpha.txt").write_text(
+        "The committee met in Geneva in 1998. It agreed on three principles. "
+        "Delegates from Norway chaired the talks.\n\nA second round followed in 1999.",
+        encoding="utf-8",
+    )
+    (folder / "beta.md").write_text(
+        "---\ntitle: Beta brief\nsources:\n  - outlet: Example News\n    date: 2020-01-02\n"
+        "    url: https://example.org/beta\n---\nBeta talks ended without agreement in 2004. "
+        "The mediators were from Egypt.\n",
+        encoding="utf-8",
+    )
+    yield folder
