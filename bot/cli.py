@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from retrieval.settings import Settings
+
 app = typer.Typer(help="Debate-practice chatbot with grounded citations.", no_args_is_help=True)
 retrieval_app = typer.Typer(help="The retrieval service on its own.", no_args_is_help=True)
 app.add_typer(retrieval_app, name="retrieval")
@@ -16,7 +18,7 @@ HostOpt = Annotated[str | None, typer.Option(help="Bind address (default from se
 PortOpt = Annotated[int | None, typer.Option(help="Bind port (default from settings).")]
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from retrieval.settings import get_settings
 
     return get_settings()
@@ -83,5 +85,7 @@ def search(
 
     service = build_retrieval_service(_settings())
     for rank, hit in enumerate(service.search(query, k, mode=mode), start=1):
-        typer.echo(f"{rank}. score={hit.score:.4f} doc={hit.doc_id} [{hit.start}:{hit.end}] {hit.title}")
+        typer.echo(
+            f"{rank}. score={hit.score:.4f} doc={hit.doc_id} [{hit.start}:{hit.end}] {hit.title}"
+        )
         typer.echo(f"   {hit.text}")

@@ -14,11 +14,11 @@ from fastapi import (
     FastAPI,
     HTTPException,
     Request,
-    UploadFile,
     status,
 )
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from retrieval.loaders import IngestError, load_bytes, load_text
 from retrieval.schemas import (
@@ -96,7 +96,9 @@ async def add_document(request: Request, retrieval: RetrievalDep) -> DocumentCre
             raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from exc
         if len(body.text.encode("utf-8")) > max_bytes:
             raise HTTPException(413, f"text is over the limit of {max_bytes} bytes")
-        loaded = load_text(body.title, body.text, f"upload/{body.title}", str(body.url or "") or None)
+        loaded = load_text(
+            body.title, body.text, f"upload/{body.title}", str(body.url or "") or None
+        )
         if body.motion:
             loaded = loaded.__class__(**{**loaded.__dict__, "metadata": {"motion": body.motion}})
     else:

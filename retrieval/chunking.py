@@ -14,9 +14,54 @@ Span = tuple[int, int]
 
 # Words whose trailing period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr no nos vs etc al fig
-    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd corp co dept art sec
-    approx e.g i.e u.s u.n u.k""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "al",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "ltd",
+        "corp",
+        "co",
+        "dept",
+        "art",
+        "sec",
+        "approx",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.n",
+        "u.k",
+    ]
 )
 # A terminator, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")

@@ -11,7 +11,7 @@ from retrieval.models import Document, DocumentSummary, MetadataValue, Passage, 
 
 
 class RemoteRetriever:
-    """Talks to ``debatebot retrieval serve`` over HTTP (see :class:`retrieval.models.Retriever`)."""
+    """Talks to ``debatebot retrieval serve`` over HTTP; implements ``Retriever``."""
 
     def __init__(self, base_url: str, timeout: float = 30.0) -> None:
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)

@@ -27,7 +27,7 @@ def make_chroma_client(settings: ChromaSettings, data_dir: Any) -> Any:
     from chromadb.config import Settings as ChromaConfig
 
     config = ChromaConfig(anonymized_telemetry=False, allow_reset=True)
-    if settings.mode == "http":
+    if settings.mode == "http" and settings.host:
         return chromadb.HttpClient(host=settings.host, port=settings.port, settings=config)
     if settings.mode == "memory":
         return chromadb.EphemeralClient(settings=config)
@@ -120,8 +120,7 @@ class ChromaStore:
                 documents=[p.text for p in page],
                 embeddings=vectors[i : i + _PAGE],
                 metadatas=[
-                    {**p.metadata, "doc_id": p.doc_id, "start": p.start, "end": p.end}
-                    for p in page
+                    {**p.metadata, "doc_id": p.doc_id, "start": p.start, "end": p.end} for p in page
                 ],
             )
 

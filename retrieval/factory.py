@@ -12,5 +12,7 @@ def build_retrieval_service(settings: Settings) -> RetrievalService:
     """Chroma client + embedding model + service, as the settings say."""
     client = make_chroma_client(settings.chroma, settings.data_dir)
     store = ChromaStore(client, settings.chroma.collection_prefix)
-    embeddings = build_embeddings(settings.embedding.model, batch_size=settings.embedding.batch_size)
+    embeddings = build_embeddings(
+        settings.embedding.model, batch_size=settings.embedding.batch_size
+    )
     return RetrievalService(store, embeddings, settings.retrieval)

@@ -13,11 +13,103 @@ import numpy as np
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been
-    being it its this that these those there their they them he she his her we our you your
-    i me my not no do does did has have had so than then too very can could would should
-    will shall may might must about into over under after before also which who whom what
-    when where why how all any each both more most other some such only own same just""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "not",
+        "no",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "so",
+        "than",
+        "then",
+        "too",
+        "very",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "about",
+        "into",
+        "over",
+        "under",
+        "after",
+        "before",
+        "also",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "each",
+        "both",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "only",
+        "own",
+        "same",
+        "just",
+    ]
 )
 
 
@@ -57,7 +149,9 @@ class BM25Index:
                 vocab["_"] = 0
             self._vocab = vocab
             model = bm25s.BM25()
-            model.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab), show_progress=False)
+            model.index(
+                bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab), show_progress=False
+            )
             self._model = model
 
     def __len__(self) -> int:
@@ -72,9 +166,7 @@ class BM25Index:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._model.get_scores(known), dtype=np.float32)
 
-    def top(
-        self, query: str, n: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[str, float]]:
+    def top(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Best ``n`` passages as (passage_id, score); ``allowed`` is a boolean mask."""
         scores = self.scores(query)
         if scores.size == 0:

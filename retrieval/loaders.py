@@ -103,7 +103,8 @@ def _load_markdown(data: bytes, source: str) -> LoadedDocument:
     except yaml.YAMLError as exc:
         raise CorruptFileError(f"{source}: front matter is not valid YAML: {exc}") from exc
     meta = dict(post.metadata)
-    sources = meta.get("sources") if isinstance(meta.get("sources"), list) else []
+    raw_sources = meta.get("sources")
+    sources: list[Any] = raw_sources if isinstance(raw_sources, list) else []
     urls = [str(s["url"]) for s in sources if isinstance(s, dict) and s.get("url")]
     outlets = [str(s["outlet"]) for s in sources if isinstance(s, dict) and s.get("outlet")]
     dates = [_scalar(s["date"]) for s in sources if isinstance(s, dict) and s.get("date")]

@@ -131,9 +131,7 @@ class RetrievalService:
             url=loaded.url,
             metadata=dict(loaded.metadata),
         )
-        spans = chunk_text(
-            doc.text, self.settings.passage_words, self.settings.max_passage_words
-        )
+        spans = chunk_text(doc.text, self.settings.passage_words, self.settings.max_passage_words)
         shared: dict[str, MetadataValue] = {"title": doc.title, "url": doc.url or ""}
         if "motion" in doc.metadata:
             shared["motion"] = doc.metadata["motion"]
@@ -213,9 +211,7 @@ class RetrievalService:
             count = self._write(fresh, progress)
             for doc_id in sorted(stale):
                 self.store.delete_document(doc_id)
-            report.deleted.extend(
-                d for d in sorted(stale) if d not in report.replaced
-            )
+            report.deleted.extend(d for d in sorted(stale) if d not in report.replaced)
             if fresh or stale:
                 self.rebuild_lexical()
             report = IngestReport(
@@ -227,8 +223,11 @@ class RetrievalService:
             )
             log.info(
                 "ingest: %d added, %d replaced, %d unchanged, %d deleted, %d passages",
-                len(report.added), len(report.replaced), len(report.unchanged),
-                len(report.deleted), count,
+                len(report.added),
+                len(report.replaced),
+                len(report.unchanged),
+                len(report.deleted),
+                count,
             )
             return report
 
@@ -241,7 +240,10 @@ class RetrievalService:
             motion = motion_of(file)
             if motion:
                 doc = LoadedDocument(
-                    title=doc.title, text=doc.text, source=doc.source, url=doc.url,
+                    title=doc.title,
+                    text=doc.text,
+                    source=doc.source,
+                    url=doc.url,
                     metadata={**doc.metadata, "motion": motion},
                 )
             loaded.append(doc)

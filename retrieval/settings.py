@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     )
     seeds_dir: Path = Field(Path("seeds"), description="Motions and sources indexed on start.")
     prompts_dir: Path = Field(Path("prompts"), description="Prompt templates.")
+    sessions_db: Path | None = Field(
+        None, description="SQLite file of debate sessions; unset means <data_dir>/sessions.db."
+    )
+    motions_dir: Path | None = Field(
+        None, description="Where motions added through the API are kept; unset: <data_dir>/motions."
+    )
     index_seeds_on_start: bool = Field(
         True, description="Index seeds_dir when the server starts (skips unchanged files)."
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +32,7 @@ def memory_service(embeddings: Embeddings) -> RetrievalService:
 
 
 @pytest.fixture
-def corpus_dir(tmp_path: Path) -> Iterator[Path]:
+def corpus_dir(tmp_path: Path) -> Path:
     """A small folder of sources the test may edit."""
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -48,4 +47,4 @@ def corpus_dir(tmp_path: Path) -> Iterator[Path]:
         "The mediators were from Egypt.\n",
         encoding="utf-8",
     )
-    yield folder
+    return folder

@@ -51,10 +51,10 @@ def test_txt_keeps_text_and_takes_title_from_first_line() -> None:
 
 def test_markdown_front_matter_becomes_metadata() -> None:
     raw = (
-        "---\ntitle: The brief\nsources:\n  - outlet: Reuters\n    date: 2025-03-05\n"
-        "    url: https://example.org/a\n  - outlet: AP\n    date: 2025-03-06\n"
-        "    url: https://example.org/b\n---\nThe body text.\n"
-    ).encode()
+        b"---\ntitle: The brief\nsources:\n  - outlet: Reuters\n    date: 2025-03-05\n"
+        b"    url: https://example.org/a\n  - outlet: AP\n    date: 2025-03-06\n"
+        b"    url: https://example.org/b\n---\nThe body text.\n"
+    )
     doc = load_bytes(raw, "brief.md", LIMIT)
     assert doc.title == "The brief"
     assert doc.url == "https://example.org/a"
@@ -84,21 +84,56 @@ def test_pdf_text_is_extracted() -> None:
 @pytest.mark.parametrize(
     ("data", "name", "error", "message"),
     [
-        pytest.param(b"a,b\n1,2", "table.csv", UnsupportedTypeError, "unsupported file type",
-                     id="an unsupported type is refused"),
+        pytest.param(
+            b"a,b\n1,2",
+            "table.csv",
+            UnsupportedTypeError,
+            "unsupported file type",
+            id="an unsupported type is refused",
+        ),
         pytest.param(b"", "empty.txt", EmptyDocumentError, "empty", id="an empty file is refused"),
-        pytest.param(b"  \n\t ", "blank.md", EmptyDocumentError, "empty",
-                     id="a whitespace-only file is refused"),
-        pytest.param(b"x" * (LIMIT + 1), "big.txt", DocumentTooLargeError, "over the limit",
-                     id="an oversized file is refused, not truncated"),
-        pytest.param(b"%PDF-1.4\n%garbage that is not a pdf", "bad.pdf", CorruptFileError,
-                     "PDF", id="a corrupt PDF is refused"),
-        pytest.param("caf\u00e9".encode("latin-1"), "latin.txt", BadEncodingError, "UTF-8",
-                     id="non-UTF-8 text is refused"),
-        pytest.param(b"<html><head><script>var a = 1;</script></head><body></body></html>", "s.html",
-                     EmptyDocumentError, "no main text", id="an HTML page without text is refused"),
-        pytest.param(b"---\ntitle: [unclosed\n---\nbody", "bad.md", CorruptFileError,
-                     "front matter", id="broken front matter is refused"),
+        pytest.param(
+            b"  \n\t ",
+            "blank.md",
+            EmptyDocumentError,
+            "empty",
+            id="a whitespace-only file is refused",
+        ),
+        pytest.param(
+            b"x" * (LIMIT + 1),
+            "big.txt",
+            DocumentTooLargeError,
+            "over the limit",
+            id="an oversized file is refused, not truncated",
+        ),
+        pytest.param(
+            b"%PDF-1.4\n%garbage that is not a pdf",
+            "bad.pdf",
+            CorruptFileError,
+            "PDF",
+            id="a corrupt PDF is refused",
+        ),
+        pytest.param(
+            "caf\u00e9".encode("latin-1"),
+            "latin.txt",
+            BadEncodingError,
+            "UTF-8",
+            id="non-UTF-8 text is refused",
+        ),
+        pytest.param(
+            b"<html><head><script>var a = 1;</script></head><body></body></html>",
+            "s.html",
+            EmptyDocumentError,
+            "no main text",
+            id="an HTML page without text is refused",
+        ),
+        pytest.param(
+            b"---\ntitle: [unclosed\n---\nbody",
+            "bad.md",
+            CorruptFileError,
+            "front matter",
+            id="broken front matter is refused",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_error(

@@ -1,0 +1,114 @@
+"""docker-compose.yml's topology, run as plain processes (no Docker engine here).
+
+The test reads the compose file itself: each service's command, environment and
+healthcheck URL are taken from it, with hosts mapped to 127.0.0.1, ports to free
+ports and volumes to temp folders. So the compose file and this test stay in step.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.support.fixtures import REPO, SEEDS
+from tests.support.servers import chroma_command, debatebot_command, free_port, running
+
+pytestmark = pytest.mark.integration
+
+_HEALTH_URL = re.compile(r"http://localhost:(\d+)(/[\w/.-]*)")
+
+
+def _compose() -> dict[str, Any]:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _start_order(services: dict[str, Any]) -> list[str]:
+    order: list[str] = []
+    while len(order) < len(services):
+        ready = [
+            name
+            for name, spec in services.items()
+            if name not in order and all(dep in order for dep in spec.get("depends_on", {}))
+        ]
+        assert ready, "depends_on has a cycle"
+        order.extend(sorted(ready))
+    return order
+
+
+def _localize(value: str, ports: dict[str, tuple[int, int]]) -> str:
+    """Rewrite service host names and container ports to loopback and free ports."""
+    for name, (inner, outer) in ports.items():
+        value = value.replace(f"{name}:{inner}", f"127.0.0.1:{outer}")
+        value = re.sub(rf"^{name}$", "127.0.0.1", value)
+        value = re.sub(rf"^{inner}$", str(outer), value)
+    return value
+
+
+@pytest.fixture(scope="module")
+def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Start every compose service in depends_on order; yield service -> base URL."""
+    root = tmp_path_factory.mktemp("compose")
+    seeds = root / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    services = _compose()["services"]
+    ports: dict[str, tuple[int, int]] = {}
+    for name, spec in services.items():
+        inner = int(_HEALTH_URL.search(str(spec["healthcheck"]["test"])).group(1))  # type: ignore[union-attr]
+        ports[name] = (inner, free_port())
+    urls: dict[str, str] = {}
+    with ExitStack() as stack:
+        for name in _start_order(services):
+            spec = services[name]
+            inner, outer = ports[name]
+            command = [str(part) for part in spec["command"]]
+            for flag, value in (("--port", str(outer)), ("--host", "127.0.0.1")):
+                if flag in command:
+                    command[command.index(flag) + 1] = value
+            if "--path" in command:
+                command[command.index("--path") + 1] = str(root / f"{name}-store")
+            head = {"chroma": chroma_command(), "debatebot": debatebot_command()}[command[0]]
+            env = {k: _localize(str(v), ports) for k, v in spec.get("environment", {}).items()}
+            env = {k: v for k, v in env.items() if not v.startswith("${")}
+            env["DEBATEBOT_DATA_DIR"] = str(root / f"{name}-data")
+            env["DEBATEBOT_SEEDS_DIR"] = str(seeds)
+            match = _HEALTH_URL.search(str(spec["healthcheck"]["test"]))
+            assert match
+            health = f"http://127.0.0.1:{outer}{match.group(2)}"
+            stack.enter_context(
+                running([*head, *command[1:]], health, env=env, log=root / f"{name}.log")
+            )
+            urls[name] = f"http://127.0.0.1:{outer}"
+        yield urls
+
+
+def test_compose_declares_three_healthchecked_services_with_conditions() -> None:
+    services = _compose()["services"]
+    assert set(services) == {"chroma", "retrieval", "chat"}
+    assert services["retrieval"]["depends_on"]["chroma"]["condition"] == "service_healthy"
+    assert services["chat"]["depends_on"]["retrieval"]["condition"] == "service_healthy"
+    assert services["chat"]["command"][:2] == ["debatebot", "serve"]
+
+
+def test_search_through_the_retrieval_service_on_the_chroma_server(
+    topology: dict[str, str],
+) -> None:
+    body = {"query": "Boehler talks with Hamas in Doha", "k": 3}
+    results = httpx.post(f"{topology['retrieval']}/search", json=body, timeout=60).json()["results"]
+    assert len(results) == 3
+    doc = httpx.get(f"{topology['retrieval']}/documents/{results[0]['doc_id']}").json()
+    assert doc["text"][results[0]["start"] : results[0]["end"]] == results[0]["text"]
+    collections = httpx.get(
+        f"{topology['chroma']}/api/v2/tenants/default_tenant/databases/default_database/collections"
+    ).json()
+    assert "debatebot_passages" in {c["name"] for c in collections}
+
+
+def test_chat_api_answers_through_the_retrieval_service(topology: dict[str, str]) -> None:
+    assert httpx.get(f"{topology['chat']}/health", timeout=30).status_code == 200
