@@ -33,6 +33,10 @@ class Sentence(BaseModel):
     citations: list[int] = Field(default_factory=list, description="Markers this sentence cites.")
     support: float = Field(0.0, ge=0, le=1, description="Verifier support score, 0..1.")
     supported: bool = Field(False, description="Whether the verifier accepted the sentence.")
+    concession: bool = Field(
+        False,
+        description="A claim the bot concedes: it quotes evidence for the user's side.",
+    )
 
 
 class ClashItem(BaseModel):
@@ -49,9 +53,12 @@ class ClashItem(BaseModel):
 class Grounding(BaseModel):
     """Grounding totals for a reply."""
 
-    claims: int = Field(description="Claim sentences in the reply.")
-    supported: int = Field(description="Claim sentences the verifier accepted.")
+    claims: int = Field(description="Claim sentences in the reply as sent.")
+    supported: int = Field(description="Of those, the ones the verifier accepted.")
     rate: float = Field(description="supported / claims (1.0 when there are no claims).")
+    dropped: int = Field(
+        0, description="Draft claims the verifier removed before sending (logged server-side)."
+    )
 
 
 class Reply(BaseModel):

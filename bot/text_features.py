@@ -35,12 +35,12 @@ _MONTHS = {
     "nov": "november",
     "dec": "december",
 }
+_MONTH_NAMES = frozenset(_MONTHS.values()) | {"may"}
+_SMALL_NUMBERS_TEXT = """zero _ two three four five six seven eight nine ten eleven twelve
+    thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"""
 _NUMBER_WORDS = {
     word: str(value)
-    for value, word in enumerate(
-        "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
+    for value, word in enumerate(_SMALL_NUMBERS_TEXT.split())
     if word != "_"  # "one" is too often a pronoun to count as a number
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
 
@@ -50,9 +50,10 @@ _TOKEN = re.compile(
     r"|(?P<word>[^\W\d_]+(?:['\u2019][^\W\d_]+)*)"
 )
 _SENTENCE_END = re.compile(r"[.!?:;]\s*[\"'\u201c\u201d\u2018\u2019(]*\s*$")
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()\u2014]")
 
-STOPWORDS = frozenset(
-    """a about above after again against all also although am among an and any are as at
+_STOPWORDS_TEXT = """
+    a about above after again against all also although am among an and any are as at
     be because been before being below between both but by can could did do does doing
     down during each either even ever few for from further had has have having he her here
     hers herself him himself his how however i if in into is it its itself just least less
@@ -61,18 +62,18 @@ STOPWORDS = frozenset(
     since so some still such than that the their theirs them themselves then there these
     they this those though through thus to too under until up upon us very via was we were
     what when where whether which while who whom whose why will with within would yet you
-    your yours yourself yourselves""".split()
-)
-NEGATORS = frozenset(
-    """not no never without neither nor none nobody nothing cannot deny denies denied
-    denying refuse refuses refused refusing""".split()
-)
+    your yours yourself yourselves"""
+_NEGATORS_TEXT = """not no never without neither nor none nobody nothing cannot deny denies denied
+    denying refuse refuses refused refusing"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+NEGATORS = frozenset(_NEGATORS_TEXT.split())
 _SUFFIXES = (
     "ations", "ation", "ators", "ator", "ating", "ated", "ates", "ate", "ments", "ment",
     "ings", "ing", "ions", "ion", "edly", "ed", "es", "ly", "s",
 )  # fmt: skip
 _DEMONYM_SUFFIXES = ("i", "is", "ian", "ians", "n", "ns", "ese")
-_NEGATION_WINDOW = 5  # tokens after a negator that it scopes over
+_NEGATION_WINDOW = 3  # content words after a negator, within its clause, that it scopes over
+_NUMBER_WINDOW = 1  # a number is bound to the words right next to it ("2016 memorandum")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Token:
     text: str
     kind: TokenKind
     initial: bool  # first token of a sentence
+    clause_start: bool = False  # first token after a comma, semicolon, dash or sentence end
 
     @property
     def lower(self) -> str:
@@ -124,18 +126,20 @@ def tokenize(text: str) -> list[Token]:
         else:
             value = re.sub(r"['\u2019]s$", "", value)  # possessive
         initial = not tokens or bool(_SENTENCE_END.search(text, last_end, match.start()))
-        tokens.append(Token(value, kind, initial))
+        clause_start = initial or bool(_CLAUSE_BREAK.search(text, last_end, match.start()))
+        tokens.append(Token(value, kind, initial, clause_start))
         last_end = match.end()
     return tokens
 
 
 def stem(word: str) -> str:
-    """Crude suffix stripping, enough to match designated/designation, talks/talk."""
+    """Crude suffix stripping, enough to match designated/designation, conditioned/conditions."""
     word = word.lower()
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
+    for _ in range(2):  # twice, so "conditioned" -> "condition" -> "condit"
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
@@ -147,16 +151,28 @@ def is_negator(token: Token) -> bool:
     return low in NEGATORS or low.endswith(("n't", "n\u2019t"))
 
 
+def is_month(token: Token) -> bool:
+    """A capitalized month name ("May" only when it cannot be a sentence-initial modal)."""
+    return (
+        token.kind == "word"
+        and token.lower in _MONTH_NAMES
+        and token.text[0].isupper()
+        and not (token.lower == "may" and token.initial)
+    )
+
+
 def is_content(token: Token) -> bool:
     """A word that carries meaning: not a stopword, negator or number."""
-    return not token.is_number and token.lower not in STOPWORDS and not is_negator(token)
+    if token.is_number or is_negator(token):
+        return False
+    return token.lower not in STOPWORDS or is_month(token)
 
 
 def is_name(token: Token, include_initial: bool = True) -> bool:
     """A capitalized non-stopword, or an acronym; sentence-initial words optionally."""
     if token.kind == "acronym":
         return token.text.isupper()
-    if token.kind != "word" or token.lower in STOPWORDS or is_negator(token):
+    if token.kind != "word" or not is_content(token):
         return False
     if token.initial and not include_initial:
         return False
@@ -191,16 +207,88 @@ def name_in(name: Token, words: set[str]) -> bool:
     )
 
 
-def negated_stems(tokens: list[Token]) -> set[str]:
-    """Content stems that fall within a few tokens after a negator."""
-    scoped: set[str] = set()
-    for i, token in enumerate(tokens):
+def initials(tokens: list[Token]) -> tuple[str, str]:
+    """Initial letters of all words, and of content words only (to expand acronyms)."""
+    words = [t for t in tokens if t.kind == "word"]
+    return (
+        "".join(t.text[0] for t in words).upper(),
+        "".join(t.text[0] for t in words if is_content(t)).upper(),
+    )
+
+
+def acronym_in(name: Token, quote_initials: tuple[str, str]) -> bool:
+    """Whether an acronym (FTO) is spelled out in the quote (Foreign Terrorist Organization)."""
+    return (
+        name.text.isupper()
+        and len(name.text) >= 3
+        and any(name.text in spelled for spelled in quote_initials)
+    )
+
+
+def negation_profile(tokens: list[Token]) -> tuple[set[str], set[str]]:
+    """(negated, plain): content stems inside a negation's scope, and stems seen outside one.
+
+    A negator scopes over the next few content words of its own clause.
+    """
+    negated: set[str] = set()
+    plain: set[str] = set()
+    scope = 0
+    for token in tokens:
+        if token.clause_start:
+            scope = 0
         if is_negator(token):
-            window = tokens[i + 1 : i + 1 + _NEGATION_WINDOW]
-            scoped |= {stem(t.lower) for t in window if is_content(t)}
-    return scoped
+            scope = _NEGATION_WINDOW
+        elif is_content(token):
+            (negated if scope else plain).add(stem(token.lower))
+            scope = max(scope - 1, 0)
+    return negated, plain
 
 
-def has_negation(tokens: list[Token]) -> bool:
-    """Whether any token negates."""
-    return any(is_negator(t) for t in tokens)
+def number_bindings(tokens: list[Token]) -> dict[str, set[str]]:
+    """For each number, the content stems right next to it ("2016 memorandum").
+
+    A run of numbers and months ("October 8, 1997", "2019 to 2028" is two runs) is one
+    unit: its numbers share the words on either side of the run and the months in it.
+    """
+    bound: dict[str, set[str]] = {}
+    i = 0
+    while i < len(tokens):
+        if not (tokens[i].is_number or is_month(tokens[i])):
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and (tokens[j].is_number or is_month(tokens[j])):
+            j += 1
+        unit = tokens[i:j]
+        near = unit + tokens[max(i - _NUMBER_WINDOW, 0) : i] + tokens[j : j + _NUMBER_WINDOW]
+        stems = {stem(t.lower) for t in near if is_content(t)}
+        for token in unit:
+            if token.is_number:
+                bound.setdefault(token.lower, set()).update(stems)
+        i = j
+    return bound
+
+
+def novel_runs(tokens: list[Token], known: set[str], min_length: int = 2) -> list[str]:
+    """Runs of adjacent content words (stopwords between allowed) whose stems are not known.
+
+    A close paraphrase swaps single words; a run of unknown words is an added phrase.
+    """
+    runs: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, Token(".", "number", True, True)]:
+        if is_content(token) and not token.clause_start and stem(token.lower) not in known:
+            run.append(token.text)
+            continue
+        if is_content(token) and stem(token.lower) not in known:
+            # A clause break ends the run, but this word may start the next one.
+            if len(run) >= min_length:
+                runs.append(" ".join(run))
+            run = [token.text]
+            continue
+        if token.lower in STOPWORDS and not token.clause_start:
+            continue
+        if len(run) >= min_length:
+            runs.append(" ".join(run))
+        run = []
+    return runs
