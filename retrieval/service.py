@@ -121,9 +121,10 @@ class RetrievalService:
     def _existing(self) -> dict[str, dict[str, Any]]:
         return dict(self.store.iter_documents())
 
-    def _prepare(self, loaded: LoadedDocument) -> tuple[Document, list[Passage]]:
+    @staticmethod
+    def _document(loaded: LoadedDocument) -> Document:
         doc_id = content_id(loaded.title, loaded.url, loaded.metadata, loaded.text)
-        doc = Document(
+        return Document(
             doc_id=doc_id,
             title=loaded.title,
             text=loaded.text,
@@ -131,14 +132,16 @@ class RetrievalService:
             url=loaded.url,
             metadata=dict(loaded.metadata),
         )
+
+    def _passages(self, doc: Document) -> list[Passage]:
         spans = chunk_text(doc.text, self.settings.passage_words, self.settings.max_passage_words)
         shared: dict[str, MetadataValue] = {"title": doc.title, "url": doc.url or ""}
         if "motion" in doc.metadata:
             shared["motion"] = doc.metadata["motion"]
-        passages = [
+        return [
             Passage(
-                passage_id=content_id(doc_id, start, end),
-                doc_id=doc_id,
+                passage_id=content_id(doc.doc_id, start, end),
+                doc_id=doc.doc_id,
                 start=start,
                 end=end,
                 text=doc.text[start:end],
@@ -146,7 +149,6 @@ class RetrievalService:
             )
             for start, end in spans
         ]
-        return doc, passages
 
     def _write(self, docs: Sequence[tuple[Document, list[Passage]]], progress: bool) -> int:
         passages = [p for _, ps in docs for p in ps]
@@ -181,52 +183,49 @@ class RetrievalService:
         """
         with self._write_lock:
             existing = self._existing()
-            by_source = {str(meta.get("source")): doc_id for doc_id, meta in existing.items()}
-            prepared = [self._prepare(doc) for doc in loaded]
-            report = IngestReport()
-            fresh: list[tuple[Document, list[Passage]]] = []
-            seen_ids = set()
-            for doc, passages in prepared:
-                seen_ids.add(doc.doc_id)
-                old_id = by_source.get(doc.source)
-                if doc.doc_id in existing or any(d.doc_id == doc.doc_id for d, _ in fresh):
-                    report.unchanged.append(doc.doc_id)
+            stored_id_of_source = {str(m.get("source")): doc_id for doc_id, m in existing.items()}
+            added: list[str] = []
+            replaced: list[str] = []
+            unchanged: list[str] = []
+            superseded: set[str] = set()
+            fresh: dict[str, tuple[Document, list[Passage]]] = {}
+            for doc in map(self._document, loaded):
+                if doc.doc_id in existing or doc.doc_id in fresh:
+                    unchanged.append(doc.doc_id)
                     continue
-                if old_id and old_id != doc.doc_id:
-                    report.replaced.append(doc.doc_id)
+                old_id = stored_id_of_source.get(doc.source)
+                if old_id is not None:
+                    replaced.append(doc.doc_id)
+                    superseded.add(old_id)
                 else:
-                    report.added.append(doc.doc_id)
-                fresh.append((doc, passages))
-            stale = {
+                    added.append(doc.doc_id)
+                fresh[doc.doc_id] = (doc, self._passages(doc))
+            kept = set(unchanged) | set(fresh)
+            pruned = {
                 doc_id
                 for doc_id, meta in existing.items()
-                if doc_id not in seen_ids
-                and any(str(meta.get("source", "")).startswith(s) for s in prune_scope)
+                if doc_id not in kept
+                and doc_id not in superseded
+                and str(meta.get("source", "")).startswith(tuple(prune_scope) or ("\0",))
             }
-            stale |= {
-                by_source[doc.source]
-                for doc, _ in fresh
-                if by_source.get(doc.source) not in (None, doc.doc_id)
-            }
-            count = self._write(fresh, progress)
-            for doc_id in sorted(stale):
+            count = self._write(list(fresh.values()), progress)
+            for doc_id in sorted((superseded | pruned) - kept):
                 self.store.delete_document(doc_id)
-            report.deleted.extend(d for d in sorted(stale) if d not in report.replaced)
-            if fresh or stale:
+            if fresh or superseded or pruned:
                 self.rebuild_lexical()
             report = IngestReport(
-                added=report.added,
-                replaced=report.replaced,
-                unchanged=report.unchanged,
-                deleted=report.deleted,
+                added=added,
+                replaced=replaced,
+                unchanged=unchanged,
+                deleted=sorted(pruned),
                 passages=count,
             )
             log.info(
                 "ingest: %d added, %d replaced, %d unchanged, %d deleted, %d passages",
-                len(report.added),
-                len(report.replaced),
-                len(report.unchanged),
-                len(report.deleted),
+                len(added),
+                len(replaced),
+                len(unchanged),
+                len(pruned),
                 count,
             )
             return report

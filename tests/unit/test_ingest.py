@@ -49,6 +49,7 @@ def test_a_changed_source_is_replaced_in_both_indexes(
     (corpus_dir / "alpha.txt").write_text("Completely new text about Oslo in 1993.", "utf-8")
     report = memory_service.ingest_paths([corpus_dir])
     assert len(report.replaced) == 1
+    assert report.deleted == []
     docs, dense, lexical = _state(memory_service)
     assert len(docs) == 2
     assert len(docs - old_docs) == 1
