@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from bot.api import debates, health, motions, qa
+from bot.api.errors import install_chat_error_handlers
 from retrieval.api import install_error_handlers, seed_index
 from retrieval.api import router as retrieval_router
 from retrieval.settings import Settings
@@ -34,12 +36,28 @@ def create_app(settings: Settings) -> FastAPI:
 
             assert settings.retrieval.remote_url is not None
             app.state.retriever = RemoteRetriever(settings.retrieval.remote_url)
+        from bot.factory import build_chat_service
+
+        embeddings = app.state.retrieval.embeddings if in_process else None
+        if embeddings is None:
+            from retrieval.embeddings import build_embeddings
+
+            embeddings = build_embeddings(
+                settings.embedding.model, batch_size=settings.embedding.batch_size
+            )
+        app.state.chat = build_chat_service(settings, app.state.retriever, embeddings)
         yield
+        app.state.chat.sessions.close()
         if not in_process:
             app.state.retriever.close()
 
     app = FastAPI(title="debatebot", version="0.1.0", lifespan=lifespan)
     if in_process:
-        app.include_router(retrieval_router)
+        app.include_router(retrieval_router)  # its /health covers the in-process indexes
+    else:
+        app.include_router(health.router)
+    for module in (motions, debates, qa):
+        app.include_router(module.router)
     install_error_handlers(app)
+    install_chat_error_handlers(app)
     return app

@@ -111,4 +111,27 @@ def test_search_through_the_retrieval_service_on_the_chroma_server(
 
 
 def test_chat_api_answers_through_the_retrieval_service(topology: dict[str, str]) -> None:
-    assert httpx.get(f"{topology['chat']}/health", timeout=30).status_code == 200
+    health = httpx.get(f"{topology['chat']}/health", timeout=30).json()
+    assert health["status"] == "ok"
+    assert health["documents"] >= 15
+    question = {"question": "When was Hamas designated a terrorist organization?"}
+    reply = httpx.post(f"{topology['chat']}/ask", json=question, timeout=60).json()
+    assert reply["citations"]
+    assert reply["grounding"]["rate"] == 1.0
+    for citation in reply["citations"]:
+        doc = httpx.get(f"{topology['retrieval']}/documents/{citation['doc_id']}").json()
+        assert doc["text"][citation["start"] : citation["end"]] == citation["quote"]
+
+
+def test_a_debate_runs_against_the_remote_retrieval_service(topology: dict[str, str]) -> None:
+    chat = topology["chat"]
+    created = httpx.post(f"{chat}/debates", json={"motion_id": "us-hamas", "user_side": "con"})
+    assert created.status_code in (200, 201), created.text
+    debate_id = created.json()["debate_id"]
+    message = {"message": "Hamas is a designated terrorist group, so talks are illegal."}
+    turn = httpx.post(f"{chat}/debates/{debate_id}/turns", json=message, timeout=60)
+    assert turn.status_code in (200, 201), turn.text
+    body = turn.json()
+    reply = body.get("reply", body)
+    assert reply["citations"]
+    assert reply["grounding"]["rate"] == 1.0

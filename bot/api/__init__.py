@@ -1,0 +1,1 @@
+"""The chat API's HTTP layer: thin routers over :class:`bot.services.ChatService`."""

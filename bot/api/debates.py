@@ -1,0 +1,28 @@
+"""Debate routes: start a debate, take a turn, read the transcript."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from bot.api.deps import ChatDep
+from bot.api.schemas import DebateCreate, DebatePublic, TranscriptPublic, TurnPublic, TurnRequest
+
+router = APIRouter(prefix="/debates", tags=["debates"])
+
+
+@router.post("", response_model=DebatePublic, status_code=status.HTTP_201_CREATED)
+def create_debate(body: DebateCreate, chat: ChatDep) -> DebatePublic:
+    """Start a debate; the bot argues the side you did not pick."""
+    return DebatePublic.of(chat.create_debate(body.motion_id, body.user_side, body.format))
+
+
+@router.post("/{debate_id}/turns", response_model=TurnPublic)
+def take_turn(debate_id: str, body: TurnRequest, chat: ChatDep) -> TurnPublic:
+    """Your speech in; the bot's grounded reply out."""
+    return TurnPublic.of(debate_id, chat.take_turn(debate_id, body.message))
+
+
+@router.get("/{debate_id}", response_model=TranscriptPublic)
+def get_debate(debate_id: str, chat: ChatDep) -> TranscriptPublic:
+    """The debate with every turn."""
+    return TranscriptPublic.of(chat.transcript(debate_id))

@@ -1,0 +1,30 @@
+"""Question and claim-checking routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bot.api.deps import ChatDep
+from bot.api.schemas import AskRequest, VerifyPublic, VerifyRequest
+from bot.replies import Reply
+
+router = APIRouter(tags=["questions"])
+
+
+@router.post("/ask", response_model=Reply)
+def ask(body: AskRequest, chat: ChatDep) -> Reply:
+    """A cited answer from the sources, or a plain statement that they do not answer."""
+    return chat.ask(body.question, body.motion_id)
+
+
+@router.post("/verify", response_model=VerifyPublic)
+def verify(body: VerifyRequest, chat: ChatDep) -> VerifyPublic:
+    """Check a claim against a passage or a document span with the grounding verifier."""
+    if body.passage_id is not None:
+        result = chat.verify_passage(body.claim, body.passage_id)
+    else:
+        assert body.doc_id is not None
+        assert body.start is not None
+        assert body.end is not None
+        result = chat.verify_span(body.claim, body.doc_id, body.start, body.end)
+    return VerifyPublic(supported=result.supported, support=result.support, reasons=result.reasons)

@@ -1,0 +1,187 @@
+"""Stance assignment: which passages back which key points of a motion.
+
+Every evidence sentence of a motion's passages is scored against every key point
+(embedding cosine plus lexical overlap). A sentence takes a side when its best key
+point of one side clearly beats the best of the other; a passage takes the side its
+sentences agree on, and is neutral when they are mixed or weak. The labels are written
+to passage metadata (``stance``, ``key_points``, ``argmap``) and recomputed only when
+the sources or the map change, which the ``argmap`` fingerprint records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from bot.evidence import EvidenceSentence, SentenceIndex, score_matrix, stems_of
+from bot.motions import Motion, Side, opposite
+from retrieval.models import MetadataValue, Passage
+
+log = logging.getLogger(__name__)
+
+ALGORITHM = "argmap-v1"
+SIDE_MIN = 0.6  # a sentence needs at least this score to take a side ...
+SIDE_MARGIN = 0.05  # ... and must beat the other side's best by this much
+BACKING_MIN = 0.45  # a sentence backs a key point from this score up
+BACKING_SLACK = 0.08  # ... when within this of its best key point of that side
+PASSAGE_DOMINANCE = 2.0  # a mixed passage keeps a side only when that side weighs 2x more
+
+
+class PassageSource(Protocol):
+    """What stance assignment needs from retrieval."""
+
+    def passages(self, where: dict[str, object] | None = None) -> list[Passage]:
+        """Passages matching ``where``."""
+        ...
+
+    def update_passage_metadata(self, updates: dict[str, dict[str, MetadataValue]]) -> None:
+        """Merge metadata into passages."""
+        ...
+
+
+@dataclass(frozen=True)
+class Backing:
+    """One evidence sentence backing one key point."""
+
+    sentence: EvidenceSentence
+    score: float
+
+
+@dataclass(frozen=True)
+class ArgumentMap:
+    """A motion's key points linked to the evidence sentences that back them."""
+
+    motion: Motion
+    fingerprint: str
+    sentences: list[EvidenceSentence]
+    vectors: np.ndarray
+    kp_vectors: np.ndarray
+    kp_stems: list[frozenset[str]]
+    sentence_side: list[Side | None]
+    passage_stance: dict[str, str]
+    support: dict[str, list[Backing]]
+    rows: dict[str, int]  # evidence key -> row of ``vectors``
+
+    def evidence(self, kp_id: str) -> list[Backing]:
+        """Sentences backing ``kp_id``, best first, never from a passage of the other side."""
+        return self.support.get(kp_id, [])
+
+    def stance(self, sentence: EvidenceSentence) -> str:
+        """The stance label of the passage a sentence comes from."""
+        return self.passage_stance.get(sentence.passage_id, "neutral")
+
+
+def map_fingerprint(motion: Motion, passages: list[Passage]) -> str:
+    """Changes when the key points, the motion's passages or the algorithm change."""
+    blob = "|".join([ALGORITHM, motion.fingerprint(), *sorted(p.passage_id for p in passages)])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def _sentence_sides(scores: np.ndarray, sides: np.ndarray) -> list[Side | None]:
+    out: list[Side | None] = []
+    for column in scores.T:
+        pro = float(column[sides == "pro"].max())
+        con = float(column[sides == "con"].max())
+        if pro >= SIDE_MIN and pro - con >= SIDE_MARGIN:
+            out.append("pro")
+        elif con >= SIDE_MIN and con - pro >= SIDE_MARGIN:
+            out.append("con")
+        else:
+            out.append(None)
+    return out
+
+
+def _passage_stances(
+    sentences: list[EvidenceSentence], sides: list[Side | None], scores: np.ndarray
+) -> dict[str, str]:
+    weight: dict[str, dict[str, float]] = {}
+    for j, (sentence, side) in enumerate(zip(sentences, sides, strict=True)):
+        entry = weight.setdefault(sentence.passage_id, {"pro": 0.0, "con": 0.0})
+        if side is not None:
+            entry[side] += float(scores[:, j].max())
+    stances: dict[str, str] = {}
+    for pid, w in weight.items():
+        if w["pro"] > 0 and w["pro"] >= PASSAGE_DOMINANCE * w["con"]:
+            stances[pid] = "pro"
+        elif w["con"] > 0 and w["con"] >= PASSAGE_DOMINANCE * w["pro"]:
+            stances[pid] = "con"
+        else:
+            stances[pid] = "neutral"
+    return stances
+
+
+def build_map(
+    motion: Motion, passages: list[Passage], index: SentenceIndex, fingerprint: str
+) -> ArgumentMap:
+    """Score every evidence sentence against every key point and derive the labels."""
+    sentences, vectors = index.sentences(passages)
+    kps = motion.key_points
+    kp_vectors = index.embed([kp.text for kp in kps])
+    kp_stems = [stems_of(kp.text) for kp in kps]
+    scores = score_matrix(kp_vectors, kp_stems, sentences, vectors)
+    kp_sides = np.array([kp.side for kp in kps])
+    sides = _sentence_sides(scores, kp_sides) if sentences else []
+    stances = _passage_stances(sentences, sides, scores)
+    support: dict[str, list[Backing]] = {kp.id: [] for kp in kps}
+    for j, sentence in enumerate(sentences):
+        for side in ("pro", "con"):
+            if sides[j] == opposite(side) or stances[sentence.passage_id] == opposite(side):
+                continue
+            same_side = np.flatnonzero(kp_sides == side)
+            best = float(scores[same_side, j].max())
+            for i in same_side:
+                score = float(scores[i, j])
+                if score >= BACKING_MIN and score >= best - BACKING_SLACK:
+                    support[kps[i].id].append(Backing(sentence, round(score, 4)))
+    for backings in support.values():
+        backings.sort(key=lambda b: (-b.score, b.sentence.key))
+    rows = {s.key: j for j, s in enumerate(sentences)}
+    return ArgumentMap(
+        motion, fingerprint, sentences, vectors, kp_vectors, kp_stems, sides, stances, support, rows
+    )
+
+
+def passage_labels(amap: ArgumentMap) -> dict[str, dict[str, MetadataValue]]:
+    """The metadata written to each passage: stance, backed key point ids, fingerprint."""
+    points: dict[str, list[str]] = {pid: [] for pid in amap.passage_stance}
+    for kp_id, backings in amap.support.items():
+        for backing in backings:
+            if kp_id not in points[backing.sentence.passage_id]:
+                points[backing.sentence.passage_id].append(kp_id)
+    return {
+        pid: {"stance": stance, "key_points": ",".join(points[pid]), "argmap": amap.fingerprint}
+        for pid, stance in amap.passage_stance.items()
+    }
+
+
+class ArgumentMapper:
+    """Keeps one current argument map per motion and the passage labels in sync."""
+
+    def __init__(self, retriever: PassageSource, index: SentenceIndex) -> None:
+        self.retriever = retriever
+        self.index = index
+        self._maps: dict[str, ArgumentMap] = {}
+        self._lock = threading.Lock()
+
+    def get(self, motion: Motion) -> ArgumentMap:
+        """The map for ``motion``, rebuilt (and relabelled) when sources or map changed."""
+        passages = self.retriever.passages({"motion": motion.id})
+        fingerprint = map_fingerprint(motion, passages)
+        current = self._maps.get(motion.id)
+        if current is not None and current.fingerprint == fingerprint:
+            return current
+        with self._lock:
+            current = self._maps.get(motion.id)
+            if current is not None and current.fingerprint == fingerprint:
+                return current
+            amap = build_map(motion, passages, self.index, fingerprint)
+            if passages and any(p.metadata.get("argmap") != fingerprint for p in passages):
+                self.retriever.update_passage_metadata(passage_labels(amap))
+                log.info("argument map %s: relabelled %d passages", motion.id, len(passages))
+            self._maps[motion.id] = amap
+            return amap

@@ -1,0 +1,1 @@
+"""Reply engines behind one interface (:class:`bot.engine.base.DebateEngine`)."""
