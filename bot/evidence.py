@@ -40,6 +40,7 @@ class EvidenceSentence:
     end: int
     text: str
     stems: frozenset[str]
+    seed: bool = False
 
     @property
     def sourced(self) -> bool:
@@ -75,6 +76,7 @@ def split_passage(passage: Passage) -> list[EvidenceSentence]:
     """The citable sentences of a passage, with offsets into the document."""
     title = str(passage.metadata.get("title", ""))
     url = str(passage.metadata.get("url") or "") or None
+    seed = passage.metadata.get("role") == "seed"
     out = []
     for span_start, end in split_sentences(passage.text):
         start = _without_label(passage.text, span_start)
@@ -93,6 +95,7 @@ def split_passage(passage: Passage) -> list[EvidenceSentence]:
                 end=e,
                 text=text,
                 stems=stems_of(text),
+                seed=seed,
             )
         )
     return out

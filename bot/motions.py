@@ -115,6 +115,11 @@ class Motion(_Strict):
     key_points: list[KeyPoint] = Field(
         default_factory=list, description="The argument map; empty means Q&A only."
     )
+    seed_documents: list[str] = Field(
+        default_factory=list,
+        description="File names of the motion's seed documents; the bot attributes their "
+        'sentences to "the seed document" instead of asserting them.',
+    )
 
     @model_validator(mode="after")
     def _consistent_map(self) -> Motion:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -100,7 +101,7 @@ async def add_document(request: Request, retrieval: RetrievalDep) -> DocumentCre
             body.title, body.text, f"upload/{body.title}", str(body.url or "") or None
         )
         if body.motion:
-            loaded = loaded.__class__(**{**loaded.__dict__, "metadata": {"motion": body.motion}})
+            loaded = dataclasses.replace(loaded, metadata={"motion": body.motion})
     else:
         raise HTTPException(415, "send multipart/form-data with a file, or application/json")
     report = retrieval.ingest_documents([loaded])

@@ -7,6 +7,7 @@ two indexes always hold the same passages.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
@@ -54,11 +56,21 @@ def content_id(*parts: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def motion_of(path: Path) -> str | None:
-    """The motion a source file belongs to: its nearest ancestor folder with a motion.yaml."""
+def motion_of(path: Path) -> tuple[str, bool] | None:
+    """(motion id, is-seed) for a source file, or None outside any motion folder.
+
+    A source belongs to the nearest ancestor folder holding a motion.yaml; it is that
+    motion's seed document when motion.yaml lists its file name under ``seed_documents``.
+    """
     for folder in path.resolve().parents:
-        if (folder / MOTION_FILE).is_file():
-            return folder.name
+        motion_file = folder / MOTION_FILE
+        if motion_file.is_file():
+            try:
+                spec = yaml.safe_load(motion_file.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError:
+                spec = {}
+            seeds = spec.get("seed_documents") or [] if isinstance(spec, dict) else []
+            return folder.name, path.name in seeds
     return None
 
 
@@ -136,8 +148,9 @@ class RetrievalService:
     def _passages(self, doc: Document) -> list[Passage]:
         spans = chunk_text(doc.text, self.settings.passage_words, self.settings.max_passage_words)
         shared: dict[str, MetadataValue] = {"title": doc.title, "url": doc.url or ""}
-        if "motion" in doc.metadata:
-            shared["motion"] = doc.metadata["motion"]
+        for key in ("motion", "role"):
+            if key in doc.metadata:
+                shared[key] = doc.metadata[key]
         return [
             Passage(
                 passage_id=content_id(doc.doc_id, start, end),
@@ -238,13 +251,11 @@ class RetrievalService:
             doc = load_path(file, self.settings.max_file_bytes, source=key)
             motion = motion_of(file)
             if motion:
-                doc = LoadedDocument(
-                    title=doc.title,
-                    text=doc.text,
-                    source=doc.source,
-                    url=doc.url,
-                    metadata={**doc.metadata, "motion": motion},
-                )
+                motion_id, is_seed = motion
+                extra: dict[str, MetadataValue] = {"motion": motion_id}
+                if is_seed:
+                    extra["role"] = "seed"
+                doc = dataclasses.replace(doc, metadata={**doc.metadata, **extra})
             loaded.append(doc)
         scopes = [f"{p.resolve().name}/" for p in paths if p.is_dir()]
         return self.ingest_documents(loaded, prune_scope=scopes, progress=progress)

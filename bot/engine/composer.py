@@ -43,6 +43,14 @@ class _Item:
     concession: bool = False
 
 
+def short_title(title: str, max_chars: int = 60) -> str:
+    """A title fit to name inline: no commas or quotes, cut on a word boundary."""
+    clean = " ".join(title.replace(",", "").replace('"', "").split())
+    if len(clean) <= max_chars:
+        return clean
+    return clean[:max_chars].rsplit(" ", 1)[0] + "..."
+
+
 class ReplyBuilder:
     """Collects framing and claims in order, then renders a :class:`Reply`."""
 
@@ -70,7 +78,11 @@ class ReplyBuilder:
         text = " ".join(evidence.text.split())
         if evidence.sourced:
             return text
-        return self.render("attribution", body=lower_first(text))
+        if evidence.seed:
+            return self.render("attribution", body=lower_first(text))
+        return self.render(
+            "attribution_titled", title=short_title(evidence.title), body=lower_first(text)
+        )
 
     def _claim_words(self, evidence: EvidenceSentence) -> int:
         return word_count(self.claim_text(evidence)) + 1  # + the marker

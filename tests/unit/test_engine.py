@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.engine.base import TurnContext
-from bot.engine.composer import ReplyBuilder, lower_first
+from bot.engine.composer import ReplyBuilder, lower_first, short_title
 from bot.engine.manipulation import is_manipulation
 from bot.motions import Side, opposite
 from bot.replies import Reply
@@ -117,12 +119,16 @@ def test_case_has_points_evidence_and_rebuttals(mini: MiniWorld) -> None:
 
 def test_unsourced_evidence_is_attributed_not_asserted(mini: MiniWorld) -> None:
     amap = mini.mapper.get(mini.motion)
-    seed = next(s for s in amap.sentences if not s.sourced)
-    builder = ReplyBuilder(mini.engine.templates)
-    builder.segment([], [seed])
-    reply = assert_grounded(mini, builder.build())
-    assert reply.sentences[0].text.startswith("The seed document says that")
-    assert reply.citations[0].quote == seed.text
+    unsourced = next(s for s in amap.sentences if not s.sourced)
+    for evidence, prefix in [
+        (replace(unsourced, seed=True), "The seed document says that"),
+        (replace(unsourced, seed=False), f'The document "{short_title(unsourced.title)}" says'),
+    ]:
+        builder = ReplyBuilder(mini.engine.templates)
+        builder.segment([], [evidence])
+        reply = assert_grounded(mini, builder.build())
+        assert reply.sentences[0].text.startswith(prefix)
+        assert reply.citations[0].quote == evidence.text
 
 
 @pytest.mark.parametrize(

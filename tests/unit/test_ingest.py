@@ -111,8 +111,10 @@ def test_sources_in_a_motion_folder_carry_the_motion(
 ) -> None:
     motion = tmp_path / "my-motion"
     (motion / "sources").mkdir(parents=True)
-    (motion / "motion.yaml").write_text("id: my-motion\n", "utf-8")
+    (motion / "motion.yaml").write_text("id: my-motion\nseed_documents: [a.txt]\n", "utf-8")
     (motion / "sources" / "a.txt").write_text("A sentence about treaties.", "utf-8")
+    (motion / "sources" / "b.txt").write_text("Another sentence about treaties.", "utf-8")
     memory_service.ingest_paths([tmp_path])
     hits = memory_service.search("treaties", where={"motion": "my-motion"})
-    assert [h.text for h in hits] == ["A sentence about treaties."]
+    roles = {h.text: h.metadata.get("role") for h in hits}
+    assert roles == {"A sentence about treaties.": "seed", "Another sentence about treaties.": None}
