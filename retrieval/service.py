@@ -47,6 +47,7 @@ from retrieval.settings import RetrievalSettings
 log = logging.getLogger(__name__)
 
 MOTION_FILE = "motion.yaml"
+_EMBED_CHUNK = 512
 SearchMode = str  # "hybrid" | "dense" | "lexical"
 
 
@@ -167,15 +168,20 @@ class RetrievalService:
         passages = [p for _, ps in docs for p in ps]
         if not passages:
             return 0
-        vectors = np.zeros((len(passages), 0), dtype=np.float32)
-        batch = 256
-        chunks = []
+        # Embed in length order so each model batch pads to similar lengths; the chunks
+        # only drive the progress bar.
+        order = sorted(range(len(passages)), key=lambda i: len(passages[i].text))
+        vectors: np.ndarray | None = None
         bar = tqdm(total=len(passages), desc="embedding", unit="passage", disable=not progress)
-        for i in range(0, len(passages), batch):
-            chunks.append(embed_array(self.embeddings, [p.text for p in passages[i : i + batch]]))
-            bar.update(len(chunks[-1]))
+        for i in range(0, len(order), _EMBED_CHUNK):
+            rows = order[i : i + _EMBED_CHUNK]
+            chunk = embed_array(self.embeddings, [passages[j].text for j in rows])
+            if vectors is None:
+                vectors = np.zeros((len(passages), chunk.shape[1]), dtype=np.float32)
+            vectors[rows] = chunk
+            bar.update(len(rows))
         bar.close()
-        vectors = np.concatenate(chunks)
+        assert vectors is not None
         self.store.add_passages(passages, vectors)
         for doc, ps in docs:
             self.store.put_document(doc, len(ps))
