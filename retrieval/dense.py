@@ -72,20 +72,24 @@ class ChromaStore:
         )
 
     # -- documents -------------------------------------------------------
-    def put_document(self, doc: Document, passage_count: int) -> None:
-        """Store a document's full text and metadata."""
-        meta: dict[str, MetadataValue] = {
-            **doc.metadata,
-            "title": doc.title,
-            "source": doc.source,
-            "url": doc.url or "",
-            "passages": passage_count,
-        }
+    def put_documents(self, docs: Sequence[tuple[Document, int]]) -> None:
+        """Store documents' full texts and metadata (with their passage counts), in one write."""
+        if not docs:
+            return
         self.documents.upsert(
-            ids=[doc.doc_id],
-            documents=[doc.text],
-            metadatas=[meta],
-            embeddings=[_DOC_PLACEHOLDER_VECTOR],
+            ids=[doc.doc_id for doc, _ in docs],
+            documents=[doc.text for doc, _ in docs],
+            metadatas=[
+                {
+                    **doc.metadata,
+                    "title": doc.title,
+                    "source": doc.source,
+                    "url": doc.url or "",
+                    "passages": count,
+                }
+                for doc, count in docs
+            ],
+            embeddings=[_DOC_PLACEHOLDER_VECTOR] * len(docs),
         )
 
     def get_document(self, doc_id: str) -> Document | None:
@@ -156,12 +160,11 @@ class ChromaStore:
         self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest passages as (passage_id, cosine similarity), best first."""
-        total = self.passages.count()
-        if total == 0:
-            return []
+        # No count() first: it costs more than the query at 100k passages, and Chroma
+        # returns what it has when asked for more results than exist.
         got = self.passages.query(
             query_embeddings=[list(vector)],
-            n_results=min(n, total),
+            n_results=n,
             where=to_chroma_where(where),
             include=["distances"],
         )

@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,11 @@ log = logging.getLogger(__name__)
 
 MOTION_FILE = "motion.yaml"
 _EMBED_CHUNK = 512
-SearchMode = str  # "hybrid" | "dense" | "lexical"
+_MAX_CACHED_MASKS = 256
+# With a filter that keeps at least this share of passages, the dense index is queried
+# unfiltered and over-fetched, then filtered here: Chroma's broad filters are slow.
+_POST_FILTER_SHARE = 0.5
+_MODES = ("hybrid", "dense", "lexical")
 
 
 def content_id(*parts: Any) -> str:
@@ -108,6 +112,25 @@ class _LexicalView:
     index: BM25Index
     passages: dict[str, Passage]
     order: list[str]
+    _masks: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def mask(self, where: dict[str, Any]) -> np.ndarray:
+        """Rows (in ``order``) whose passage matches ``where``; cached per filter clause."""
+        combined = np.ones(len(self.order), dtype=bool)
+        for key, wanted in where.items():
+            clause = json.dumps([key, wanted], sort_keys=True, default=str)
+            rows = self._masks.get(clause)
+            if rows is None:
+                rows = np.fromiter(
+                    (_matches(self.passages[pid], {key: wanted}) for pid in self.order),
+                    dtype=bool,
+                    count=len(self.order),
+                )
+                if len(self._masks) >= _MAX_CACHED_MASKS:
+                    self._masks.clear()
+                self._masks[clause] = rows
+            combined &= rows
+        return combined
 
 
 class RetrievalService:
@@ -183,8 +206,7 @@ class RetrievalService:
         bar.close()
         assert vectors is not None
         self.store.add_passages(passages, vectors)
-        for doc, ps in docs:
-            self.store.put_document(doc, len(ps))
+        self.store.put_documents([(doc, len(ps)) for doc, ps in docs])
         return len(passages)
 
     def ingest_documents(
@@ -314,33 +336,54 @@ class RetrievalService:
         view = self._view
         return [view.passages[pid] for pid in view.order if _matches(view.passages[pid], where)]
 
+    def _dense(
+        self,
+        view: _LexicalView,
+        vector: list[float],
+        n: int,
+        where: dict[str, Any] | None,
+        mask: np.ndarray | None,
+    ) -> list[tuple[str, float]]:
+        """Dense candidates; broad filters are applied here rather than in Chroma."""
+        if mask is None or mask.all():
+            return self.store.query(vector, n)
+        share = float(mask.mean())
+        if share < _POST_FILTER_SHARE:
+            return self.store.query(vector, n, where)
+        wider = self.store.query(vector, int(n / share) + n)
+        kept = []
+        for pid, score in wider:
+            row = view.index.position(pid)
+            if row is not None and mask[row]:
+                kept.append((pid, score))
+        return kept[:n]
+
     def search(
         self, query: str, k: int = 5, where: dict[str, Any] | None = None, mode: str = "hybrid"
     ) -> list[SearchHit]:
         """Top ``k`` passages for ``query``: hybrid (RRF), dense or lexical."""
+        if mode not in _MODES:
+            raise ValueError(f"unknown search mode {mode!r}")
         view = self._view
         n = max(self.settings.candidates, k)
+        mask = view.mask(where) if where else None
+        if mask is not None and not mask.any():
+            return []
         rankings: list[list[str]] = []
         scores: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
-            vector = self.embeddings.embed_query(query)
-            dense = self.store.query(vector, n, where)
+            dense = self._dense(view, self.embeddings.embed_query(query), n, where, mask)
             rankings.append([pid for pid, _ in dense])
             scores.update(dense)
         if mode in ("hybrid", "lexical"):
-            mask = None
-            if where:
-                mask = np.array([_matches(view.passages[pid], where) for pid in view.order])
             lexical = view.index.top(query, n, mask)
             rankings.append([pid for pid, _ in lexical])
             if mode == "lexical":
                 scores.update(lexical)
         if mode == "hybrid":
             fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)
-        elif rankings:
-            fused = [(pid, scores[pid]) for pid in rankings[0]]
         else:
-            raise ValueError(f"unknown search mode {mode!r}")
+            fused = [(pid, scores[pid]) for pid in rankings[0]]
         hits = []
         for pid, score in fused:
             passage = view.passages.get(pid)

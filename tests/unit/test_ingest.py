@@ -118,3 +118,19 @@ def test_sources_in_a_motion_folder_carry_the_motion(
     hits = memory_service.search("treaties", where={"motion": "my-motion"})
     roles = {h.text: h.metadata.get("role") for h in hits}
     assert roles == {"A sentence about treaties.": "seed", "Another sentence about treaties.": None}
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_a_broad_filter_still_returns_only_matching_passages(
+    memory_service: RetrievalService, tmp_path: Path, mode: str
+) -> None:
+    motion = tmp_path / "wide"
+    (motion / "sources").mkdir(parents=True)
+    (motion / "motion.yaml").write_text("id: wide\n", "utf-8")
+    for i in range(6):
+        (motion / "sources" / f"m{i}.txt").write_text(f"Treaty talks round {i} ended.", "utf-8")
+    (tmp_path / "outside.txt").write_text("Treaty talks outside the motion ended.", "utf-8")
+    memory_service.ingest_paths([tmp_path])
+    hits = memory_service.search("treaty talks", k=10, where={"motion": "wide"}, mode=mode)
+    assert len(hits) == 6
+    assert all(h.metadata["motion"] == "wide" for h in hits)
