@@ -452,7 +452,8 @@ def render(
         lines.append(f"| {size:,} | {r50:.2f}x | {r95:.2f}x |")
     lines += ["", "## Quality (recall@5, real corpus)", ""]
     lines.append(
-        f"{recall['questions']} questions from `tests/integration/retrieval_questions.yaml` "
+        f"{recall['questions']} questions from `tests/integration/retrieval_questions*.yaml` "
+        "(paraphrase-heavy + natural, written blind) "
         f"over {recall['passages']} passages."
     )
     lines += ["", "| method | recall@5 | missed |", "|---|---:|---|"]

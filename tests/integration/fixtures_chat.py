@@ -71,12 +71,22 @@ class Checker:
         for citation in reply["citations"]:
             text = self.document_text(citation["doc_id"])
             assert citation["quote"] == text[citation["start"] : citation["end"]]
+        by_marker = {c["marker"]: c for c in reply["citations"]}
         for sentence in reply["sentences"]:
             if sentence["kind"] == "claim":
                 assert sentence["citations"], sentence
                 assert set(sentence["citations"]) <= markers
+                for marker in sentence["citations"]:
+                    self.supported(sentence["text"], by_marker[marker])
             else:
                 assert not sentence["citations"], sentence
+
+    def supported(self, claim: str, citation: dict[str, Any]) -> None:
+        """Re-check a sent claim against its cited span through POST /verify."""
+        span = {k: citation[k] for k in ("doc_id", "start", "end")}
+        response = self.client.post("/verify", json={"claim": claim, **span})
+        assert response.status_code == 200, response.text
+        assert response.json()["supported"], (claim, response.json())
 
     def holds_side(self, reply: dict[str, Any], user_side: str) -> None:
         """No claim cites a passage of the user's side, except a marked concession."""
