@@ -106,10 +106,10 @@ async def add_document(request: Request, retrieval: RetrievalDep) -> DocumentCre
         raise HTTPException(415, "send multipart/form-data with a file, or application/json")
     report = retrieval.ingest_documents([loaded])
     doc_id = (report.added + report.replaced + report.unchanged)[0]
-    summary = next(d for d in retrieval.list_documents() if d.doc_id == doc_id)
+    summary = retrieval.document_summary(doc_id)
     return DocumentCreated(
         doc_id=doc_id,
-        passages=summary.passages,
+        passages=summary.passages if summary else 0,
         status="unchanged" if report.unchanged else "added",
     )
 
@@ -169,11 +169,8 @@ def update_passage_metadata(body: PassageMetadataUpdate, retrieval: RetrievalDep
 @router.get("/health", response_model=Health)
 def health(retrieval: RetrievalDep) -> Health:
     """Liveness plus index sizes."""
-    return Health(
-        status="ok",
-        documents=len(retrieval.list_documents()),
-        passages=len(retrieval.passages()),
-    )
+    documents, passages = retrieval.counts()
+    return Health(status="ok", documents=documents, passages=passages)
 
 
 def ingest_error_handler(_: Request, exc: Exception) -> JSONResponse:

@@ -99,6 +99,11 @@ class ChromaStore:
             return None
         return _document(got["ids"][0], got["documents"][0], got["metadatas"][0])
 
+    def document_metadata(self, doc_id: str) -> dict[str, Any] | None:
+        """A stored document's metadata without its text, or None."""
+        got = self.documents.get(ids=[doc_id], include=["metadatas"])
+        return dict(got["metadatas"][0]) if got["ids"] else None
+
     def iter_documents(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(doc_id, metadata) of every stored document, without texts."""
         offset = 0

@@ -314,22 +314,17 @@ class RetrievalService:
 
     def list_documents(self) -> list[DocumentSummary]:
         """Every document, without its text."""
-        out = []
-        for doc_id, meta in self.store.iter_documents():
-            extra = {
-                k: v for k, v in meta.items() if k not in {"title", "source", "url", "passages"}
-            }
-            out.append(
-                DocumentSummary(
-                    doc_id=doc_id,
-                    title=str(meta.get("title", "")),
-                    source=str(meta.get("source", "")),
-                    url=str(meta.get("url") or "") or None,
-                    passages=int(meta.get("passages", 0)),
-                    metadata=extra,
-                )
-            )
+        out = [_summary(doc_id, meta) for doc_id, meta in self.store.iter_documents()]
         return sorted(out, key=lambda d: d.source)
+
+    def document_summary(self, doc_id: str) -> DocumentSummary | None:
+        """One document without its text, or None."""
+        meta = self.store.document_metadata(doc_id)
+        return None if meta is None else _summary(doc_id, meta)
+
+    def counts(self) -> tuple[int, int]:
+        """(documents stored, passages in the search view), without loading either."""
+        return self.store.documents.count(), len(self._view.order)
 
     def passages(self, where: dict[str, Any] | None = None) -> list[Passage]:
         """Passages whose metadata match ``where`` (all when None)."""
@@ -406,6 +401,18 @@ def _matches(passage: Passage, where: dict[str, Any] | None) -> bool:
         elif value != wanted:
             return False
     return True
+
+
+def _summary(doc_id: str, meta: dict[str, Any]) -> DocumentSummary:
+    extra = {k: v for k, v in meta.items() if k not in {"title", "source", "url", "passages"}}
+    return DocumentSummary(
+        doc_id=doc_id,
+        title=str(meta.get("title", "")),
+        source=str(meta.get("source", "")),
+        url=str(meta.get("url") or "") or None,
+        passages=int(meta.get("passages", 0)),
+        metadata=extra,
+    )
 
 
 def _hit(passage: Passage, score: float) -> SearchHit:
