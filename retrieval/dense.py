@@ -1,9 +1,17 @@
 """ChromaDB adapter: the dense passage index and the document store.
 
-Two collections per prefix: ``<prefix>_passages`` holds passage vectors with
-their metadata, ``<prefix>_documents`` holds each document's full normalized
-text (the text every offset points into). Keeping documents in Chroma means an
-embedded store and a Chroma server hold the same, complete state.
+Collections per prefix:
+
+- ``<prefix>_passages`` holds passage vectors from the primary embedding model, with
+  their texts and metadata;
+- ``<prefix>_passages__<space>`` holds the same passages embedded by each extra model
+  (one "space" per model), with the same metadata so filters work everywhere;
+- ``<prefix>_documents`` holds each document's full normalized text (the text every
+  offset points into);
+- ``<prefix>_meta`` holds the index recipe: which models and inputs made the vectors.
+
+Keeping everything in Chroma means an embedded store and a Chroma server hold the
+same, complete state.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from retrieval.settings import ChromaSettings
 # Chroma needs a vector per record; documents are looked up by id only.
 _DOC_PLACEHOLDER_VECTOR = [1.0]
 _PAGE = 2000
+_RECIPE_ID = "index-recipe"
+PRIMARY_SPACE = ""
 
 
 def make_chroma_client(settings: ChromaSettings, data_dir: Any) -> Any:
@@ -64,11 +74,43 @@ class ChromaStore:
 
     def __init__(self, client: Any, prefix: str) -> None:
         self._client = client
-        self.passages = client.get_or_create_collection(
-            f"{prefix}_passages", metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
+        self._prefix = prefix
+        self.passages = self._vector_collection(f"{prefix}_passages")
         self.documents = client.get_or_create_collection(
             f"{prefix}_documents", embedding_function=None
+        )
+        self._meta = client.get_or_create_collection(f"{prefix}_meta", embedding_function=None)
+        self._spaces: dict[str, Any] = {PRIMARY_SPACE: self.passages}
+
+    def _vector_collection(self, name: str) -> Any:
+        return self._client.get_or_create_collection(
+            name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+
+    def space(self, name: str) -> Any:
+        """The passage collection of one embedding space ("" is the primary model)."""
+        if name not in self._spaces:
+            self._spaces[name] = self._vector_collection(f"{self._prefix}_passages__{name}")
+        return self._spaces[name]
+
+    def clear_space(self, name: str) -> None:
+        """Drop every vector of an extra space (the primary space holds the passages)."""
+        if name == PRIMARY_SPACE:
+            raise ValueError("the primary space holds the passages and cannot be cleared")
+        self._client.delete_collection(f"{self._prefix}_passages__{name}")
+        self._spaces.pop(name, None)
+        self.space(name)
+
+    # -- index recipe ----------------------------------------------------
+    def recipe(self) -> str | None:
+        """The stored index recipe (which models and inputs made the vectors), or None."""
+        got = self._meta.get(ids=[_RECIPE_ID], include=["documents"])
+        return str(got["documents"][0]) if got["ids"] else None
+
+    def set_recipe(self, recipe: str) -> None:
+        """Record the recipe the stored vectors were made with."""
+        self._meta.upsert(
+            ids=[_RECIPE_ID], documents=[recipe], embeddings=[_DOC_PLACEHOLDER_VECTOR]
         )
 
     # -- documents -------------------------------------------------------
@@ -115,16 +157,20 @@ class ChromaStore:
             offset += len(got["ids"])
 
     def delete_document(self, doc_id: str) -> None:
-        """Remove a document and all its passages."""
-        self.passages.delete(where={"doc_id": doc_id})
+        """Remove a document and all its passages, in every space."""
+        for collection in self._spaces.values():
+            collection.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
 
     # -- passages --------------------------------------------------------
-    def add_passages(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
-        """Upsert passages with their vectors, in pages."""
+    def add_passages(
+        self, passages: Sequence[Passage], vectors: np.ndarray, space: str = PRIMARY_SPACE
+    ) -> None:
+        """Upsert passages with their vectors in one space, in pages."""
+        collection = self.space(space)
         for i in range(0, len(passages), _PAGE):
             page = passages[i : i + _PAGE]
-            self.passages.upsert(
+            collection.upsert(
                 ids=[p.passage_id for p in page],
                 documents=[p.text for p in page],
                 embeddings=vectors[i : i + _PAGE],
@@ -134,7 +180,7 @@ class ChromaStore:
             )
 
     def update_passage_metadata(self, updates: dict[str, dict[str, MetadataValue]]) -> None:
-        """Merge metadata into existing passages (e.g. stance labels)."""
+        """Merge metadata into existing passages (e.g. stance labels), in every space."""
         ids = list(updates)
         for i in range(0, len(ids), _PAGE):
             page = ids[i : i + _PAGE]
@@ -143,7 +189,8 @@ class ChromaStore:
                 pid: {**meta, **updates[pid]}
                 for pid, meta in zip(current["ids"], current["metadatas"], strict=True)
             }
-            self.passages.update(ids=list(merged), metadatas=list(merged.values()))
+            for collection in self._spaces.values():
+                collection.update(ids=list(merged), metadatas=list(merged.values()))
 
     def all_passages(self) -> list[Passage]:
         """Every passage with its text and metadata (no vectors)."""
@@ -162,12 +209,16 @@ class ChromaStore:
             offset += len(got["ids"])
 
     def query(
-        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
+        self,
+        vector: Sequence[float],
+        n: int,
+        where: dict[str, Any] | None = None,
+        space: str = PRIMARY_SPACE,
     ) -> list[tuple[str, float]]:
-        """Nearest passages as (passage_id, cosine similarity), best first."""
+        """Nearest passages in one space as (passage_id, cosine similarity), best first."""
         # No count() first: it costs more than the query at 100k passages, and Chroma
         # returns what it has when asked for more results than exist.
-        got = self.passages.query(
+        got = self.space(space).query(
             query_embeddings=[list(vector)],
             n_results=n,
             where=to_chroma_where(where),

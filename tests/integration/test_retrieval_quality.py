@@ -1,14 +1,16 @@
 """Retrieval quality on the seed corpus: recall@5 of hybrid, dense and lexical search.
 
-A real store (persistent Chroma in a temp dir) and the real default ONNX model.
-The questions live in retrieval_questions.yaml (heavy paraphrase) and
-retrieval_questions_natural.yaml (natural phrasing, written blind); bench/bench_retrieval.py
-reports the same numbers next to latency.
+A real store (persistent Chroma in a temp dir) with the default configuration: the
+packaged MiniLM and granite models, passages embedded under their titles, and BM25.
+The design was chosen on the dev questions (retrieval_questions.yaml, heavy paraphrase,
+and retrieval_questions_natural.yaml, natural phrasing written blind). The held-out set
+(retrieval_questions_heldout.yaml) was written blind afterwards and is only reported and
+guarded, never tuned on. bench/bench_retrieval.py reports the same numbers next to latency.
 
-The issue's target is hybrid recall@5 >= 0.9. With the packaged all-MiniLM-L6-v2 (int8 and
-full precision score the same) hybrid reaches about 0.75 on these 89 questions, so this test
-guards that level against regressions and checks that fusion beats each of its parts; the
-gap to 0.9 is reported in the README rather than hidden by easier questions.
+The issue's target is hybrid recall@5 >= 0.9. Measured: 0.787 on the dev set and 0.825
+on the held-out set, so this test guards those levels against regressions and checks
+that fusion beats each of its parts; the gap to 0.9 is reported in the README rather
+than hidden by easier questions.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from bench.quality import (
+    HELDOUT_FILE,
     SEEDS_DIR,
     Question,
     load_questions,
@@ -32,7 +35,8 @@ from retrieval.settings import ChromaSettings, RetrievalSettings
 
 pytestmark = pytest.mark.integration
 
-HYBRID_MIN_RECALL = 0.72  # measured 0.753; the 0.9 target is not met (see module docstring)
+HYBRID_MIN_RECALL = 0.76  # dev set, measured 0.787; the 0.9 target is not met (see above)
+HELDOUT_MIN_RECALL = 0.78  # held-out set, measured 0.825
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +45,19 @@ def questions() -> list[Question]:
 
 
 @pytest.fixture(scope="module")
+def heldout() -> list[Question]:
+    return load_questions(HELDOUT_FILE)
+
+
+@pytest.fixture(scope="module")
 def seeded_service(
-    tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings
+    tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings, granite: Embeddings
 ) -> RetrievalService:
-    """seeds/ ingested into a fresh persistent store."""
+    """seeds/ ingested into a fresh persistent store, configured like the default."""
     data_dir = tmp_path_factory.mktemp("quality")
     client = make_chroma_client(ChromaSettings(mode="persistent"), data_dir)
-    service = RetrievalService(ChromaStore(client, "quality"), embeddings, RetrievalSettings())
+    store = ChromaStore(client, "quality")
+    service = RetrievalService(store, embeddings, RetrievalSettings(), {"granite": granite})
     service.ingest_paths([SEEDS_DIR])
     return service
 
@@ -61,9 +71,10 @@ def test_question_set_covers_every_source_and_both_sides(questions: list[Questio
 
 
 def test_every_expected_passage_exists(
-    questions: list[Question], seeded_service: RetrievalService
+    questions: list[Question], heldout: list[Question], seeded_service: RetrievalService
 ) -> None:
-    assert missing_evidence(questions, seeded_service) == []
+    assert missing_evidence(questions + heldout, seeded_service) == []
+    assert not {q.id for q in heldout} & {q.id for q in questions}
 
 
 def test_hybrid_recall_at_5(
@@ -86,3 +97,14 @@ def test_hybrid_recall_at_5(
     assert hybrid.recall >= HYBRID_MIN_RECALL, f"hybrid recall@5 missed {hybrid.misses}"
     assert hybrid.recall > reports["dense"].recall
     assert hybrid.recall > reports["lexical"].recall
+
+
+def test_heldout_recall_at_5(
+    heldout: list[Question],
+    seeded_service: RetrievalService,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    report = recall_at_k(heldout, service_searcher(seeded_service, "hybrid"), k=5)
+    with capsys.disabled():
+        print(f"\nheld-out recall@5 hybrid {report.recall:.3f} ({report.found}/{report.total})")
+    assert report.recall >= HELDOUT_MIN_RECALL, f"held-out recall@5 missed {report.misses}"

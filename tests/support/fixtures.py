@@ -23,6 +23,20 @@ def embeddings() -> Embeddings:
     return build_embeddings("onnx:all-MiniLM-L6-v2-int8")
 
 
+@pytest.fixture(scope="session")
+def granite() -> Embeddings:
+    """The second packaged retrieval model (granite-embedding-30m-english), loaded once."""
+    return build_embeddings("packed:granite-embedding-30m-english")
+
+
+@pytest.fixture
+def two_model_service(embeddings: Embeddings, granite: Embeddings) -> RetrievalService:
+    """Like the default configuration: MiniLM plus granite as an extra space, in memory."""
+    client = make_chroma_client(ChromaSettings(mode="memory"), None)
+    store = ChromaStore(client, f"t{uuid.uuid4().hex[:12]}")
+    return RetrievalService(store, embeddings, RetrievalSettings(), {"granite": granite})
+
+
 @pytest.fixture
 def memory_service(embeddings: Embeddings) -> RetrievalService:
     """A retrieval service on an in-memory Chroma, isolated by a unique collection prefix."""
