@@ -8,7 +8,7 @@ Collections per prefix:
   (one "space" per model), with the same metadata so filters work everywhere;
 - ``<prefix>_documents`` holds each document's full normalized text (the text every
   offset points into);
-- ``<prefix>_meta`` holds the index recipe: which models and inputs made the vectors.
+- ``<prefix>_meta`` holds each space's recipe: which model and inputs made its vectors.
 
 Keeping everything in Chroma means an embedded store and a Chroma server hold the
 same, complete state.
@@ -27,7 +27,7 @@ from retrieval.settings import ChromaSettings
 # Chroma needs a vector per record; documents are looked up by id only.
 _DOC_PLACEHOLDER_VECTOR = [1.0]
 _PAGE = 2000
-_RECIPE_ID = "index-recipe"
+_RECIPE_PREFIX = "recipe:"
 PRIMARY_SPACE = ""
 
 
@@ -101,17 +101,34 @@ class ChromaStore:
         self._spaces.pop(name, None)
         self.space(name)
 
-    # -- index recipe ----------------------------------------------------
-    def recipe(self) -> str | None:
-        """The stored index recipe (which models and inputs made the vectors), or None."""
-        got = self._meta.get(ids=[_RECIPE_ID], include=["documents"])
+    # -- recipes ---------------------------------------------------------
+    def recipe(self, space: str = PRIMARY_SPACE) -> str | None:
+        """The stored recipe of one space (which model and inputs made it), or None."""
+        got = self._meta.get(ids=[_RECIPE_PREFIX + space], include=["documents"])
         return str(got["documents"][0]) if got["ids"] else None
 
-    def set_recipe(self, recipe: str) -> None:
-        """Record the recipe the stored vectors were made with."""
+    def set_recipe(self, recipe: str, space: str = PRIMARY_SPACE) -> None:
+        """Record the recipe one space's vectors were made with."""
         self._meta.upsert(
-            ids=[_RECIPE_ID], documents=[recipe], embeddings=[_DOC_PLACEHOLDER_VECTOR]
+            ids=[_RECIPE_PREFIX + space], documents=[recipe], embeddings=[_DOC_PLACEHOLDER_VECTOR]
         )
+
+    def space_ids(self, space: str) -> set[str]:
+        """Every passage id stored in one space."""
+        collection, offset = self.space(space), 0
+        ids: set[str] = set()
+        while True:
+            got = collection.get(include=[], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return ids
+            ids.update(got["ids"])
+            offset += len(got["ids"])
+
+    def delete_from_space(self, space: str, passage_ids: Sequence[str]) -> None:
+        """Remove passages from one space only (repairing an extra space)."""
+        ids = list(passage_ids)
+        for i in range(0, len(ids), _PAGE):
+            self.space(space).delete(ids=ids[i : i + _PAGE])
 
     # -- documents -------------------------------------------------------
     def put_documents(self, docs: Sequence[tuple[Document, int]]) -> None:

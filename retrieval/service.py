@@ -156,7 +156,7 @@ class RetrievalService:
         self._write_lock = threading.RLock()
         self._view = _LexicalView(BM25Index([], []), {}, [])
         self.rebuild_lexical()
-        self._reconcile_recipe()
+        self._reconcile_spaces()
 
     # -- index maintenance ----------------------------------------------
     def rebuild_lexical(self) -> None:
@@ -166,31 +166,46 @@ class RetrievalService:
         index = BM25Index(order, [p.text for p in passages])
         self._view = _LexicalView(index, {p.passage_id: p for p in passages}, order)
 
-    @property
-    def recipe(self) -> str:
-        """What made the stored vectors: each space's model and whether titles are embedded."""
-        spaces = {name or "primary": type(model).__name__ for name, model in self.spaces.items()}
-        return json.dumps({"spaces": spaces, "titles": self.settings.embed_titles}, sort_keys=True)
+    def recipe(self, space: str = PRIMARY_SPACE) -> str:
+        """What makes one space's vectors: its model and whether titles are embedded."""
+        model = type(self.spaces[space]).__name__
+        return json.dumps({"model": model, "titles": self.settings.embed_titles}, sort_keys=True)
 
-    def _reconcile_recipe(self) -> None:
-        """Re-embed every stored passage when the models or embedding inputs changed."""
+    def mark_vectors_current(self) -> None:
+        """Record every space's recipe, for callers that wrote vectors themselves."""
+        for space in self.spaces:
+            self.store.set_recipe(self.recipe(space), space)
+
+    def _reconcile_spaces(self) -> None:
+        """Bring every space in line with its model and the stored passages.
+
+        A space whose recipe changed is re-embedded in full (stored passages are kept, so
+        uploaded documents survive a model change); an extra space that missed writes
+        while it was not configured gets the missing passages and loses the stale ones.
+        """
         with self._write_lock:
-            stored = self.store.recipe()
-            if stored == self.recipe:
-                return
-            passages = list(self._view.passages.values())
-            if passages:
-                log.warning(
-                    "index recipe changed (%s -> %s): re-embedding %d passages",
-                    stored,
-                    self.recipe,
-                    len(passages),
-                )
-                for name in self.spaces:
-                    if name != PRIMARY_SPACE:
-                        self.store.clear_space(name)
-                self._embed_and_store(passages, progress=False)
-            self.store.set_recipe(self.recipe)
+            passages = self._view.passages
+            for space in self.spaces:
+                stored, wanted = self.store.recipe(space), self.recipe(space)
+                if stored != wanted:
+                    if passages:
+                        log.warning(
+                            "space %r: recipe %s -> %s, re-embedding %d passages",
+                            space or "primary",
+                            stored,
+                            wanted,
+                            len(passages),
+                        )
+                        if space != PRIMARY_SPACE:
+                            self.store.clear_space(space)
+                        self._embed_and_store(list(passages.values()), False, [space])
+                    self.store.set_recipe(wanted, space)
+                elif space != PRIMARY_SPACE:
+                    present = self.store.space_ids(space)
+                    missing = [p for pid, p in passages.items() if pid not in present]
+                    if missing:
+                        self._embed_and_store(missing, False, [space])
+                    self.store.delete_from_space(space, sorted(present - passages.keys()))
 
     def embedding_input(self, passage: Passage) -> str:
         """The text a passage is embedded as: its document title, then its text."""
@@ -232,13 +247,16 @@ class RetrievalService:
             for start, end in spans
         ]
 
-    def _embed_and_store(self, passages: Sequence[Passage], progress: bool) -> None:
-        """Embed passages with every model and write them to each space."""
+    def _embed_and_store(
+        self, passages: Sequence[Passage], progress: bool, spaces: Sequence[str] | None = None
+    ) -> None:
+        """Embed passages with each model (default: all) and write them to its space."""
         texts = [self.embedding_input(p) for p in passages]
         # Embed in length order so each model batch pads to similar lengths; the chunks
         # only drive the progress bar.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for name, model in self.spaces.items():
+        for name in self.spaces if spaces is None else spaces:
+            model = self.spaces[name]
             vectors: np.ndarray | None = None
             label = f"embedding ({name})" if name else "embedding"
             bar = tqdm(total=len(texts), desc=label, unit="passage", disable=not progress)

@@ -83,7 +83,8 @@ def test_a_changed_recipe_re_embeds_stored_passages_and_keeps_them(
     assert set(after) == set(before) == _ids(titled, "granite")
     titled_doc = next(p for p in passages.values() if p.metadata.get("title"))
     assert not np.allclose(after[titled_doc.passage_id], before[titled_doc.passage_id])
-    assert titled.store.recipe() == titled.recipe
+    assert titled.store.recipe() == titled.recipe()
+    assert titled.store.recipe("granite") == titled.recipe("granite")
 
     reopened = RetrievalService(
         ChromaStore(client, prefix), embeddings, RetrievalSettings(), {"granite": granite}
@@ -98,3 +99,28 @@ def test_passages_are_embedded_under_their_document_title(
     memory_service.ingest_paths([corpus_dir])
     passage = next(p for p in memory_service.passages() if p.metadata.get("title") == "Beta brief")
     assert memory_service.embedding_input(passage) == f"Beta brief\n\n{passage.text}"
+
+
+def test_an_extra_space_is_repaired_after_writes_made_without_it(
+    embeddings: Embeddings, granite: Embeddings, corpus_dir: Path
+) -> None:
+    client = make_chroma_client(ChromaSettings(mode="memory"), None)
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    both = RetrievalService(
+        ChromaStore(client, prefix), embeddings, RetrievalSettings(), {"granite": granite}
+    )
+    both.ingest_paths([corpus_dir])
+    primary_before = _vectors(both.store, "")
+    # One-model service on the same store: the primary space is current, nothing re-embeds.
+    alone = RetrievalService(ChromaStore(client, prefix), embeddings, RetrievalSettings())
+    assert all(
+        np.array_equal(v, primary_before[pid]) for pid, v in _vectors(alone.store, "").items()
+    )
+    (corpus_dir / "alpha.txt").write_text("New text about talks in Oslo in 1993.", "utf-8")
+    alone.ingest_paths([corpus_dir])
+    current = {p.passage_id for p in alone.passages()}
+    assert _ids(alone, "granite") != current  # granite missed that write
+    repaired = RetrievalService(
+        ChromaStore(client, prefix), embeddings, RetrievalSettings(), {"granite": granite}
+    )
+    assert _ids(repaired, "granite") == _ids(repaired, "") == current
