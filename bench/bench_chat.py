@@ -65,16 +65,18 @@ class Workload:
 
     def turn_maker(self) -> Call:
         """A per-client turn function that holds its own debate."""
-        state = {"debate": "", "turns": TURNS_PER_DEBATE}
+        debate_id = ""
+        turns = TURNS_PER_DEBATE
 
         def turn(client: httpx.Client) -> httpx.Response:
-            if state["turns"] >= TURNS_PER_DEBATE:
+            nonlocal debate_id, turns
+            if turns >= TURNS_PER_DEBATE:
                 created = client.post("/debates", json={"motion_id": MOTION, "user_side": "pro"})
-                state["debate"], state["turns"] = created.json()["debate_id"], 0
+                debate_id, turns = created.json()["debate_id"], 0
             with self.lock:
                 message = unique(next(self.messages), next(self.counter))
-            state["turns"] = int(state["turns"]) + 1
-            return client.post(f"/debates/{state['debate']}/turns", json={"message": message})
+            turns += 1
+            return client.post(f"/debates/{debate_id}/turns", json={"message": message})
 
         return turn
 
