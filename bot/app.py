@@ -7,14 +7,29 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from langchain_core.embeddings import Embeddings
 
 from bot.api import debates, health, motions, qa
 from bot.api.errors import install_chat_error_handlers
 from retrieval.api import install_error_handlers, seed_index
 from retrieval.api import router as retrieval_router
+from retrieval.service import RetrievalService
 from retrieval.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def grounding_embeddings(settings: Settings, retrieval: RetrievalService | None) -> Embeddings:
+    """The grounding model: shared with in-process retrieval when it is one of its models."""
+    from retrieval.embeddings import build_embeddings, space_name
+
+    spec = settings.embedding.grounding_model
+    if retrieval is not None:
+        if spec == settings.embedding.model:
+            return retrieval.embeddings
+        if spec in settings.embedding.extra_models:
+            return retrieval.spaces[space_name(spec)]
+    return build_embeddings(spec, batch_size=settings.embedding.batch_size)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -38,13 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.retriever = RemoteRetriever(settings.retrieval.remote_url)
         from bot.factory import build_chat_service
 
-        embeddings = app.state.retrieval.embeddings if in_process else None
-        if embeddings is None:
-            from retrieval.embeddings import build_embeddings
-
-            embeddings = build_embeddings(
-                settings.embedding.model, batch_size=settings.embedding.batch_size
-            )
+        embeddings = grounding_embeddings(settings, app.state.retrieval if in_process else None)
         app.state.chat = build_chat_service(settings, app.state.retriever, embeddings)
         yield
         app.state.chat.sessions.close()

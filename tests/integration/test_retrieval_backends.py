@@ -30,7 +30,7 @@ def chroma_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
 
 @pytest.fixture
 def models(embeddings: Embeddings, granite: Embeddings) -> tuple[Embeddings, Embeddings]:
-    """The default pair: MiniLM (primary) and granite (extra space)."""
+    """Two dense models, so both backends also hold an extra vector space."""
     return embeddings, granite
 
 

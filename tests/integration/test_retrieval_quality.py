@@ -1,13 +1,14 @@
 """Retrieval quality on the seed corpus: recall@5 of hybrid, dense and lexical search.
 
 A real store (persistent Chroma in a temp dir) with the default configuration: the
-packaged MiniLM and granite models, passages embedded under their titles, and BM25.
+packaged granite-embedding-30m-english model with passages embedded under their titles,
+fused with BM25.
 The design was chosen on the dev questions (retrieval_questions.yaml, heavy paraphrase,
 and retrieval_questions_natural.yaml, natural phrasing written blind). The held-out set
 (retrieval_questions_heldout.yaml) was written blind afterwards and is only reported and
 guarded, never tuned on. bench/bench_retrieval.py reports the same numbers next to latency.
 
-The issue's target is hybrid recall@5 >= 0.9. Measured: 0.787 on the dev set and 0.825
+The issue's target is hybrid recall@5 >= 0.9. Measured: 0.764 on the dev set and 0.825
 on the held-out set, so this test guards those levels against regressions and checks
 that fusion beats each of its parts; the gap to 0.9 is reported in the README rather
 than hidden by easier questions.
@@ -35,7 +36,7 @@ from retrieval.settings import ChromaSettings, RetrievalSettings
 
 pytestmark = pytest.mark.integration
 
-HYBRID_MIN_RECALL = 0.76  # dev set, measured 0.787; the 0.9 target is not met (see above)
+HYBRID_MIN_RECALL = 0.74  # dev set, measured 0.764; the 0.9 target is not met (see above)
 HELDOUT_MIN_RECALL = 0.78  # held-out set, measured 0.825
 
 
@@ -51,13 +52,12 @@ def heldout() -> list[Question]:
 
 @pytest.fixture(scope="module")
 def seeded_service(
-    tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings, granite: Embeddings
+    tmp_path_factory: pytest.TempPathFactory, granite: Embeddings
 ) -> RetrievalService:
     """seeds/ ingested into a fresh persistent store, configured like the default."""
     data_dir = tmp_path_factory.mktemp("quality")
     client = make_chroma_client(ChromaSettings(mode="persistent"), data_dir)
-    store = ChromaStore(client, "quality")
-    service = RetrievalService(store, embeddings, RetrievalSettings(), {"granite": granite})
+    service = RetrievalService(ChromaStore(client, "quality"), granite, RetrievalSettings())
     service.ingest_paths([SEEDS_DIR])
     return service
 

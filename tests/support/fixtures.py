@@ -19,19 +19,19 @@ SEEDS = REPO / "seeds"
 
 @pytest.fixture(scope="session")
 def embeddings() -> Embeddings:
-    """The real default embedding model, loaded once (offline, from installed packages)."""
+    """The packaged MiniLM (the grounding model), loaded once, offline."""
     return build_embeddings("onnx:all-MiniLM-L6-v2-int8")
 
 
 @pytest.fixture(scope="session")
 def granite() -> Embeddings:
-    """The second packaged retrieval model (granite-embedding-30m-english), loaded once."""
+    """The default retrieval model (granite-embedding-30m-english), loaded once, offline."""
     return build_embeddings("packed:granite-embedding-30m-english")
 
 
 @pytest.fixture
 def two_model_service(embeddings: Embeddings, granite: Embeddings) -> RetrievalService:
-    """Like the default configuration: MiniLM plus granite as an extra space, in memory."""
+    """Two dense models, in memory: MiniLM as the primary space and granite as an extra."""
     client = make_chroma_client(ChromaSettings(mode="memory"), None)
     store = ChromaStore(client, f"t{uuid.uuid4().hex[:12]}")
     return RetrievalService(store, embeddings, RetrievalSettings(), {"granite": granite})
