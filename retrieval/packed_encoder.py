@@ -15,15 +15,14 @@ nothing is downloaded.
 from __future__ import annotations
 
 import json
-import os
 import struct
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
+
+from retrieval.embeddings import OnnxEncoderEmbeddings, onnx_session
 
 _MAGIC = b"HMSEMB01"
 _PAD_ID = 1  # RoBERTa's <pad>
@@ -211,8 +210,8 @@ def build_onnx_graph(pack: EncoderPack) -> bytes:
     return bytes(model.SerializeToString())
 
 
-class GraniteEmbeddings(Embeddings):
-    """granite-embedding-30m-english (packaged, int8 weights) behind LangChain's interface."""
+class GraniteEmbeddings(OnnxEncoderEmbeddings):
+    """granite-embedding-30m-english (packaged, int8 weights): CLS vector, L2-normalized."""
 
     def __init__(
         self,
@@ -221,48 +220,15 @@ class GraniteEmbeddings(Embeddings):
         max_tokens: int = _DEFAULT_MAX_TOKENS,
         threads: int | None = None,
     ) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         pack = read_pack(path or packaged_granite_path())
         self.dimension = int(pack.arch["hidden"])
-        self.batch_size = batch_size
         tokenizer = Tokenizer.from_str(pack.tokenizer_json)
         tokenizer.enable_truncation(max_length=max_tokens)
         tokenizer.enable_padding(pad_id=_PAD_ID, pad_token="<pad>")
-        self._tokenizer = tokenizer
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        options.log_severity_level = 3
-        # Idle worker threads must not spin: two models share the cores in one search.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(
-            build_onnx_graph(pack), options, providers=["CPUExecutionProvider"]
-        )
-        self._lock = threading.Lock()  # the tokenizer's padding state is not thread-safe
+        super().__init__(tokenizer, onnx_session(build_onnx_graph(pack), threads), batch_size)
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _pool(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         (cls,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
-        norms = np.linalg.norm(cls, axis=1, keepdims=True)
-        return np.asarray(cls / np.clip(norms, 1e-12, None), dtype=np.float32)
-
-    def embed_array(self, texts: list[str]) -> np.ndarray:
-        """Embed ``texts`` into an (n, 384) float32 array, batching by similar length."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for i in range(0, len(order), self.batch_size):
-            chunk = order[i : i + self.batch_size]
-            out[chunk] = self._embed_batch([texts[j] for j in chunk])
-        return out
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Embed passages."""
-        return self.embed_array(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        """Embed one query."""
-        return self.embed_array([text])[0].tolist()
+        return np.asarray(cls)
