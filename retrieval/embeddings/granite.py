@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.embeddings import OnnxEncoderEmbeddings, onnx_session
+from retrieval.embeddings.onnx import OnnxEncoderEmbeddings, onnx_session
 
 _MAGIC = b"HMSEMB01"
 _PAD_ID = 1  # RoBERTa's <pad>
