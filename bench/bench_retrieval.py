@@ -82,11 +82,11 @@ from bench.retrieval_indexes import (  # noqa: E402
     synthetic_documents,
 )
 from bench.retrieval_report import IngestResult, Results, render  # noqa: E402
-from retrieval.dense import make_chroma_client  # noqa: E402
 from retrieval.embeddings import build_embeddings, embed_array  # noqa: E402
-from retrieval.loaders import LoadedDocument  # noqa: E402
+from retrieval.ingest.loaders import LoadedDocument  # noqa: E402
 from retrieval.service import RetrievalService  # noqa: E402
 from retrieval.settings import ChromaSettings  # noqa: E402
+from retrieval.stores.chroma import make_chroma_client  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "retrieval.md"
 

@@ -16,13 +16,13 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bench.retrieval_config import DEFAULTS, EXTRA_MODELS, MODES, NOISE, PREFIX, PRIMARY_MODEL
-from retrieval.chunking import split_sentences
-from retrieval.dense import ChromaStore, make_chroma_client
 from retrieval.embeddings import build_embeddings, space_name
-from retrieval.loaders import LoadedDocument
-from retrieval.models import Passage
+from retrieval.ingest.chunking import split_sentences
+from retrieval.ingest.loaders import LoadedDocument
+from retrieval.records import Passage
 from retrieval.service import RetrievalService
 from retrieval.settings import ChromaSettings, RetrievalSettings
+from retrieval.stores.chroma import ChromaStore, make_chroma_client
 
 
 # -- models and services -----------------------------------------------------

@@ -15,7 +15,7 @@ from bench.retrieval_config import (
     TIMED_QUERIES,
     WARMUP_QUERIES,
 )
-from retrieval.dense import PRIMARY_SPACE
+from retrieval.stores.chroma import PRIMARY_SPACE
 
 # -- labels and targets ------------------------------------------------------
 SET_LABELS = {"dev": "dev", "heldout": "held-out"}

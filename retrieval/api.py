@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from retrieval.loaders import IngestError, load_bytes, load_text
+from retrieval.ingest.loaders import IngestError, load_bytes, load_text
 from retrieval.schemas import (
     DocumentCreate,
     DocumentCreated,
@@ -184,16 +184,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IngestError, ingest_error_handler)
 
 
-def seed_index(retrieval: RetrievalService, settings: Settings) -> None:
-    """Index the seeds folder, skipping unchanged files."""
-    if settings.index_seeds_on_start and settings.seeds_dir.is_dir():
-        report = retrieval.ingest_paths([settings.seeds_dir])
-        log.info("seeds: %d new, %d unchanged", len(report.added), len(report.unchanged))
-
-
 def create_app(settings: Settings) -> FastAPI:
     """The standalone retrieval service."""
-    from retrieval.factory import build_retrieval_service
+    from retrieval.factory import build_retrieval_service, seed_index
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

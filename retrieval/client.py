@@ -1,4 +1,9 @@
-"""HTTP client for a separate retrieval service; same interface as the in-process one."""
+"""HTTP client for a separate retrieval service; same interface as the in-process one.
+
+Transport failures raise :class:`BackendUnavailableError` (503), the service's own 4xx
+answers raise :class:`BackendRequestError` with that status, and its 5xx answers raise
+:class:`BackendError` (502): the chat app maps each to a clear status, never a 500.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +12,62 @@ from typing import Any
 
 import httpx
 
-from retrieval.models import Document, DocumentSummary, MetadataValue, Passage, SearchHit
+from retrieval.errors import BackendError, BackendRequestError, BackendUnavailableError
+from retrieval.records import Document, DocumentSummary, MetadataValue, Passage, SearchHit
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return str(detail if detail is not None else body)[:500]
 
 
 class RemoteRetriever:
     """Talks to ``debatebot retrieval serve`` over HTTP; implements ``Retriever``."""
 
     def __init__(self, base_url: str, timeout: float = 30.0) -> None:
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
 
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
 
-    def _get(self, path: str, **params: Any) -> Any:
-        response = self._http.get(path, params={k: v for k, v in params.items() if v is not None})
-        if response.status_code == 404:
+    def _request(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> Any:
+        """The JSON body of a successful answer; None for a 404 when ``missing_ok``."""
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise BackendUnavailableError(
+                f"retrieval service at {self.base_url} is unreachable: {exc}"
+            ) from exc
+        if response.status_code == 404 and missing_ok:
             return None
-        response.raise_for_status()
-        return response.json()
+        if 400 <= response.status_code < 500:
+            raise BackendRequestError(
+                f"retrieval service: {_detail(response)}", response.status_code
+            )
+        if response.status_code >= 500:
+            raise BackendError(
+                f"retrieval service failed ({response.status_code}): {_detail(response)}"
+            )
+        return response.json() if response.content else None
+
+    def _get(self, path: str, **params: Any) -> Any:
+        query = {k: v for k, v in params.items() if v is not None}
+        return self._request("GET", path, missing_ok=True, params=query)
 
     def search(
         self, query: str, k: int = 5, where: dict[str, Any] | None = None, mode: str = "hybrid"
     ) -> list[SearchHit]:
         """Hybrid search on the remote service."""
-        response = self._http.post(
-            "/search", json={"query": query, "k": k, "where": where, "mode": mode}
+        body = self._request(
+            "POST", "/search", json={"query": query, "k": k, "where": where, "mode": mode}
         )
-        response.raise_for_status()
-        return [SearchHit(**r) for r in response.json()["results"]]
+        return [SearchHit(**r) for r in body["results"]]
 
     def get_document(self, doc_id: str) -> Document | None:
         """The full document, or None."""
@@ -58,4 +90,4 @@ class RemoteRetriever:
 
     def update_passage_metadata(self, updates: dict[str, dict[str, MetadataValue]]) -> None:
         """Merge metadata into passages."""
-        self._http.post("/passages/metadata", json={"updates": updates}).raise_for_status()
+        self._request("POST", "/passages/metadata", json={"updates": updates})

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from retrieval.dense import ChromaStore, make_chroma_client
+import logging
+
 from retrieval.embeddings import build_embeddings, space_name
 from retrieval.service import RetrievalService
 from retrieval.settings import Settings
+from retrieval.stores.chroma import ChromaStore, make_chroma_client
+
+log = logging.getLogger(__name__)
 
 
 def build_retrieval_service(settings: Settings) -> RetrievalService:
@@ -19,3 +23,10 @@ def build_retrieval_service(settings: Settings) -> RetrievalService:
         for spec in settings.embedding.extra_models
     }
     return RetrievalService(store, embeddings, settings.retrieval, extra)
+
+
+def seed_index(retrieval: RetrievalService, settings: Settings) -> None:
+    """Index the seeds folder, skipping unchanged files."""
+    if settings.index_seeds_on_start and settings.seeds_dir.is_dir():
+        report = retrieval.ingest_paths([settings.seeds_dir])
+        log.info("seeds: %d new, %d unchanged", len(report.added), len(report.unchanged))

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, HttpUrl
 
-from retrieval.models import Document, DocumentSummary, MetadataValue, Passage, SearchHit
+from retrieval.records import Document, DocumentSummary, MetadataValue, Passage, SearchHit
 
 
 class SearchRequest(BaseModel):

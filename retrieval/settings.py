@@ -1,4 +1,4 @@
-"""The project's one typed configuration object.
+"""Retrieval's typed configuration; the chat app's settings (bot/settings.py) extend it.
 
 Every value can be set from the environment with the prefix ``DEBATEBOT_``;
 nested sections use a double underscore, e.g. ``DEBATEBOT_CHROMA__HOST``.
@@ -54,11 +54,6 @@ class EmbeddingSettings(BaseModel):
         'fusion (JSON list), e.g. ["onnx:all-MiniLM-L6-v2-int8"]: better recall on the dev '
         "questions, about twice the query latency.",
     )
-    grounding_model: str = Field(
-        "onnx:all-MiniLM-L6-v2-int8",
-        description="The model the grounding verifier and the argument map compare sentences "
-        "with; the verifier's similarity threshold is calibrated on it.",
-    )
     batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per batch.")
 
 
@@ -89,29 +84,15 @@ class RetrievalSettings(BaseModel):
     )
 
 
-class LLMSettings(BaseModel):
-    """Which engine writes the bot's replies."""
-
-    engine: Literal["extractive", "llm"] = Field(
-        "extractive", description="extractive: offline, deterministic; llm: a chat model."
-    )
-    model: str | None = Field(
-        None, description='"provider:model" for the llm engine, e.g. openai:gpt-4o-mini.'
-    )
-    base_url: str | None = Field(None, description="OpenAI-compatible server base URL.")
-    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
-
-
-class APISettings(BaseModel):
-    """HTTP server settings."""
+class ServerSettings(BaseModel):
+    """Where an HTTP server binds."""
 
     host: str = Field("127.0.0.1", description="Bind address.")
     port: int = Field(8080, ge=1, le=65535, description="Bind port.")
-    max_message_chars: int = Field(4000, ge=1, description="Longest user message accepted.")
 
 
 class Settings(BaseSettings):
-    """All configuration, from the environment (prefix ``DEBATEBOT_``)."""
+    """Retrieval's configuration, from the environment (prefix ``DEBATEBOT_``)."""
 
     model_config = SettingsConfigDict(
         env_prefix="DEBATEBOT_", env_nested_delimiter="__", extra="ignore"
@@ -119,27 +100,19 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         Path(".debatebot"),
-        description="Holds the Chroma store, the BM25 index and the sessions database.",
+        description="Holds the Chroma store (and the chat app's sessions database).",
     )
     seeds_dir: Path = Field(Path("seeds"), description="Motions and sources indexed on start.")
-    prompts_dir: Path = Field(Path("prompts"), description="Prompt templates.")
-    sessions_db: Path | None = Field(
-        None, description="SQLite file of debate sessions; unset means <data_dir>/sessions.db."
-    )
-    motions_dir: Path | None = Field(
-        None, description="Where motions added through the API are kept; unset: <data_dir>/motions."
-    )
     index_seeds_on_start: bool = Field(
         True, description="Index seeds_dir when the server starts (skips unchanged files)."
     )
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
-    llm: LLMSettings = Field(default_factory=LLMSettings)
-    api: APISettings = Field(default_factory=APISettings)
+    api: ServerSettings = Field(default_factory=ServerSettings)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings read from the environment, built once on first call."""
+    """Retrieval's settings read from the environment, built once on first call."""
     return Settings()

@@ -73,6 +73,14 @@ class IngestReport:
     passages: int = 0
 
 
+class DocumentSource(Protocol):
+    """Anything that looks documents up by id."""
+
+    def get_document(self, doc_id: str) -> Document | None:
+        """The full document, or None."""
+        ...
+
+
 class Retriever(Protocol):
     """What the bot needs from retrieval, in-process or over HTTP."""
 

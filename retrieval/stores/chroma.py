@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.models import Document, MetadataValue, Passage
+from retrieval.records import Document, MetadataValue, Passage
 from retrieval.settings import ChromaSettings
 
 # Chroma needs a vector per record; documents are looked up by id only.

@@ -17,8 +17,8 @@ from typing import Any
 import frontmatter
 import yaml
 
-from retrieval.chunking import normalize_text
-from retrieval.models import MetadataValue
+from retrieval.ingest.chunking import normalize_text
+from retrieval.records import MetadataValue
 
 
 class IngestError(ValueError):

@@ -1,0 +1,1 @@
+"""Ingest: loaders, chunking with exact offsets, source discovery, the idempotent pipeline."""

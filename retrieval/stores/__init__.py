@@ -1,0 +1,1 @@
+"""Storage adapters: Chroma (vectors and documents) and the BM25 index."""
