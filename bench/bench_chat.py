@@ -26,10 +26,10 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support.servers import debatebot_command, free_port, running  # noqa: E402
+from tests.support.fixtures_servers import debatebot_command, free_port, running  # noqa: E402
 
-SCRIPTS = yaml.safe_load((REPO / "tests/integration/debate_scripts.yaml").read_text())
-QUESTIONS = yaml.safe_load((REPO / "tests/integration/chat_questions.yaml").read_text())
+SCRIPTS = yaml.safe_load((REPO / "tests/support/data/debate_scripts.yaml").read_text())
+QUESTIONS = yaml.safe_load((REPO / "tests/support/data/chat_questions.yaml").read_text())
 MOTION = "us-hamas"
 TURNS_PER_DEBATE = 6
 

@@ -7,15 +7,15 @@ become look-ups. Document ids are content hashes, so a cached document never cha
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
-from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from retrieval.embeddings import embed_array
-from retrieval.models import Document
+from retrieval.embeddings import embed_array, embedding_dimension
+from retrieval.records import Document, DocumentSource
 
 
 class CachedEmbeddings(Embeddings):
@@ -26,6 +26,11 @@ class CachedEmbeddings(Embeddings):
         self.max_entries = max_entries
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def dimension(self) -> int:
+        """The wrapped model's vector width."""
+        return embedding_dimension(self.inner)
 
     def embed_array(self, texts: list[str]) -> np.ndarray:
         """Vectors for ``texts`` as float32, embedding only the ones not seen before."""
@@ -46,7 +51,7 @@ class CachedEmbeddings(Embeddings):
                 while len(self._cache) > self.max_entries:
                     self._cache.popitem(last=False)
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -56,14 +61,6 @@ class CachedEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """Embed one query."""
         return self.embed_array([text])[0].tolist()
-
-
-class DocumentSource(Protocol):
-    """Anything that looks documents up by id."""
-
-    def get_document(self, doc_id: str) -> Document | None:
-        """The full document, or None."""
-        ...
 
 
 class CachedDocuments:

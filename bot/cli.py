@@ -19,17 +19,23 @@ PortOpt = Annotated[int | None, typer.Option(help="Bind port (default from setti
 
 
 def _settings() -> Settings:
+    """Retrieval's settings (ingest, search and the retrieval service need no more)."""
     from retrieval.settings import get_settings
 
     return get_settings()
 
 
-def _serve(factory_path: str, host: str | None, port: int | None) -> None:
+def _chat_settings() -> Settings:
+    from bot.settings import get_settings
+
+    return get_settings()
+
+
+def _serve(factory_path: str, settings: Settings, host: str | None, port: int | None) -> None:
     import importlib
 
     import uvicorn
 
-    settings = _settings()
     module_name, _, attr = factory_path.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -44,13 +50,13 @@ def _serve(factory_path: str, host: str | None, port: int | None) -> None:
 @app.command()
 def serve(host: HostOpt = None, port: PortOpt = None) -> None:
     """Run the chat API (indexes seeds/ on first start; skips unchanged files after)."""
-    _serve("bot.app:create_app", host, port)
+    _serve("bot.app:create_app", _chat_settings(), host, port)
 
 
 @retrieval_app.command("serve")
 def retrieval_serve(host: HostOpt = None, port: PortOpt = None) -> None:
     """Run the retrieval service alone."""
-    _serve("retrieval.api:create_app", host, port)
+    _serve("retrieval.api:create_app", _settings(), host, port)
 
 
 @app.command()
@@ -59,7 +65,7 @@ def ingest(
 ) -> None:
     """Index sources idempotently: new added, changed replaced, removed deleted."""
     from retrieval.factory import build_retrieval_service
-    from retrieval.loaders import IngestError
+    from retrieval.ingest.loaders import IngestError
 
     service = build_retrieval_service(_settings())
     try:

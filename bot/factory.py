@@ -1,57 +1,62 @@
-"""Builds the chat service from settings and a retriever (the only place wiring bot parts)."""
+"""Builds the chat use cases from settings and a retriever (the only place wiring bot parts)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from bot.argument_map import ArgumentMapper
 from bot.caches import CachedDocuments, CachedEmbeddings
-from bot.engine.base import DebateEngine
-from bot.engine.extractive import ExtractiveEngine
-from bot.engine.templates import TemplateSet
-from bot.evidence import SentenceIndex
-from bot.grounding import GroundingVerifier
-from bot.motions import MotionRegistry
-from bot.services import ChatService
-from bot.sessions import SQLiteSessionRepository
-from retrieval.settings import Settings
-
-log = logging.getLogger(__name__)
-
-
-def build_engine(
-    settings: Settings, retriever: Any, mapper: ArgumentMapper, index: SentenceIndex
-) -> DebateEngine:
-    """The engine the settings name; only the extractive one exists so far."""
-    if settings.llm.engine != "extractive":
-        raise ValueError(
-            f"engine {settings.llm.engine!r} is not available yet; use llm.engine=extractive"
-        )
-    templates = TemplateSet.load(settings.prompts_dir / "extractive")
-    return ExtractiveEngine(mapper, retriever, index, templates)
+from bot.domain.argument_map import ArgumentMapper
+from bot.domain.evidence import SentenceIndex
+from bot.domain.motions import MotionRegistry
+from bot.domain.sessions import SQLiteSessionRepository
+from bot.engines.registry import EngineParts, build_engine
+from bot.services import ChatServices
+from bot.services.cases import CaseService
+from bot.services.checks import CheckService
+from bot.services.debates import DebateService
+from bot.services.motions import MotionService
+from bot.services.questions import QuestionService
+from bot.settings import ChatSettings
+from bot.verify.calibration import calibration_for
+from bot.verify.grounding import GroundingVerifier
 
 
-def build_chat_service(settings: Settings, retriever: Any, embeddings: Embeddings) -> ChatService:
+def build_chat_services(
+    settings: ChatSettings, retriever: Any, embeddings: Embeddings
+) -> ChatServices:
     """Motions, argument maps (labelled now if stale), engine, verifier and sessions."""
+    calibration = calibration_for(settings.embedding.grounding_model)
     motions = MotionRegistry(
         settings.seeds_dir, settings.motions_dir or settings.data_dir / "motions"
     ).load()
     embeddings = CachedEmbeddings(embeddings)
-    index = SentenceIndex(embeddings)
+    index = SentenceIndex(embeddings, calibration)
     mapper = ArgumentMapper(retriever, index)
     for motion in motions.list():
         if motion.has_map:
             mapper.get(motion)
+    llm = settings.llm
+    engine = build_engine(
+        EngineParts(
+            model=llm.model,
+            retriever=retriever,
+            mapper=mapper,
+            index=index,
+            prompts_dir=settings.prompts_dir,
+            options=llm.model_dump(exclude={"model"}),
+        )
+    )
+    documents = CachedDocuments(retriever)
+    verifier = GroundingVerifier(embeddings, documents, calibration)
     sessions = SQLiteSessionRepository(settings.sessions_db or settings.data_dir / "sessions.db")
-    return ChatService(
-        motions=motions,
-        engine=build_engine(settings, retriever, mapper, index),
-        verifier=GroundingVerifier(embeddings, CachedDocuments(retriever)),
+    limit = settings.api.max_message_chars
+    return ChatServices(
+        motions=MotionService(motions),
+        debates=DebateService(motions, engine, verifier, sessions, limit),
+        cases=CaseService(motions, engine, verifier, mapper),
+        questions=QuestionService(motions, engine, verifier, limit),
+        checks=CheckService(verifier, documents, retriever, limit),
         sessions=sessions,
-        passages=retriever,
-        mapper=mapper,
-        max_message_chars=settings.api.max_message_chars,
     )

@@ -1,1 +1,1 @@
-"""The chat API's HTTP layer: thin routers over :class:`bot.services.ChatService`."""
+"""The chat API's HTTP layer: thin routers over the use cases in :mod:`bot.services`."""

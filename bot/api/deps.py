@@ -6,17 +6,54 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from bot.services import ChatService
-from retrieval.models import Retriever
+from bot.services import ChatServices
+from bot.services.cases import CaseService
+from bot.services.checks import CheckService
+from bot.services.debates import DebateService
+from bot.services.motions import MotionService
+from bot.services.questions import QuestionService
+from retrieval.records import Retriever
 
 
-def get_chat(request: Request) -> ChatService:
-    """The chat service built in the app's lifespan."""
-    service: ChatService = request.app.state.chat
-    return service
+def get_services(request: Request) -> ChatServices:
+    """The use cases built in the app's lifespan."""
+    services: ChatServices = request.app.state.services
+    return services
 
 
-ChatDep = Annotated[ChatService, Depends(get_chat)]
+ServicesDep = Annotated[ChatServices, Depends(get_services)]
+
+
+def get_motions(services: ServicesDep) -> MotionService:
+    """Motions."""
+    return services.motions
+
+
+def get_debates(services: ServicesDep) -> DebateService:
+    """Debates and turns."""
+    return services.debates
+
+
+def get_cases(services: ServicesDep) -> CaseService:
+    """Cases."""
+    return services.cases
+
+
+def get_questions(services: ServicesDep) -> QuestionService:
+    """Questions."""
+    return services.questions
+
+
+def get_checks(services: ServicesDep) -> CheckService:
+    """Claim checks."""
+    return services.checks
+
+
+MotionsDep = Annotated[MotionService, Depends(get_motions)]
+DebatesDep = Annotated[DebateService, Depends(get_debates)]
+CasesDep = Annotated[CaseService, Depends(get_cases)]
+QuestionsDep = Annotated[QuestionService, Depends(get_questions)]
+ChecksDep = Annotated[CheckService, Depends(get_checks)]
 
 
 def get_retriever(request: Request) -> Retriever:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from bot.api.deps import ChatDep, RetrieverDep
+from bot.api.deps import MotionsDep, RetrieverDep
+from retrieval.errors import BackendError
 
 router = APIRouter(tags=["health"])
 
@@ -19,10 +20,10 @@ class ChatHealth(BaseModel):
 
 
 @router.get("/health", response_model=ChatHealth)
-def health(chat: ChatDep, retriever: RetrieverDep) -> ChatHealth:
+def health(motions: MotionsDep, retriever: RetrieverDep) -> ChatHealth:
     """Liveness, checked through to the retrieval service."""
     try:
         documents = len(retriever.list_documents())
-    except Exception as exc:  # the remote service is down or unreachable
+    except BackendError as exc:  # the remote service is down, unreachable or failing
         raise HTTPException(503, f"retrieval service unavailable: {exc}") from exc
-    return ChatHealth(status="ok", motions=len(chat.list_motions()), documents=documents)
+    return ChatHealth(status="ok", motions=len(motions.list_motions()), documents=documents)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.engine.base import Case
-from bot.motions import DebateFormat, Motion, Side, Sides
-from bot.replies import Reply
-from bot.sessions import Debate, Turn
+from bot.domain.motions import DebateFormat, Motion, Side, Sides
+from bot.domain.replies import Reply
+from bot.domain.sessions import Debate, Turn
+from bot.engines.base import Case
 
 
 class _Request(BaseModel):

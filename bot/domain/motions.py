@@ -16,15 +16,15 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bot.errors import ConflictError, InvalidInputError, NotFoundError
-from retrieval.chunking import split_sentences
+from bot.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from retrieval.ingest.chunking import split_sentences
+from retrieval.ingest.discovery import MOTION_FILE
 
 log = logging.getLogger(__name__)
 
 Side = Literal["pro", "con"]
 RoundKind = Literal["opening", "rebuttal", "closing"]
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-MOTION_FILE = "motion.yaml"
 
 
 def opposite(side: Side) -> Side:
@@ -178,6 +178,11 @@ def load_motion(path: Path) -> Motion:
             f"{path}: motion id {motion.id!r} differs from its folder {path.parent.name!r}"
         )
     return motion
+
+
+def motion_terms(motion: Motion) -> list[str]:
+    """Words framing may use freely: the motion's own title, question and sides."""
+    return [motion.title, motion.question, motion.sides.pro, motion.sides.con]
 
 
 class MotionRegistry:

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot import text_features as tf
-from bot.engine.templates import TemplateSet
-from bot.evidence import EvidenceSentence
-from bot.grounding import GroundingVerifier
-from bot.replies import Citation, ClashItem, Reply, Sentence
+from bot.domain.evidence import EvidenceSentence
+from bot.domain.replies import Citation, ClashItem, Reply, Sentence
+from bot.engines.templates import TemplateSet
+from bot.text import features as tf
+from bot.verify.grounding import GroundingVerifier
 
 _WORD = re.compile(r"\S+")
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot import text_features as tf
-from retrieval.chunking import split_sentences
-from retrieval.embeddings import embed_array
-from retrieval.models import Passage
+from bot.text import features as tf
+from bot.verify.calibration import MINILM, Calibration
+from retrieval.embeddings import embed_array, embedding_dimension
+from retrieval.ingest.chunking import split_sentences
+from retrieval.records import Passage
 
 # Weight of lexical overlap next to cosine similarity when ranking sentences.
 LEXICAL_WEIGHT = 0.5
@@ -107,8 +108,10 @@ class SentenceIndex:
     Passage ids are content hashes, so a cached entry never goes stale.
     """
 
-    def __init__(self, embeddings: Embeddings) -> None:
+    def __init__(self, embeddings: Embeddings, calibration: Calibration = MINILM) -> None:
         self.embeddings = embeddings
+        self.calibration = calibration  # the score thresholds measured on this model
+        self.dimension = embedding_dimension(embeddings)
         self._cache: dict[str, tuple[list[EvidenceSentence], np.ndarray]] = {}
         self._lock = threading.Lock()
 
@@ -123,7 +126,7 @@ class SentenceIndex:
         if missing:
             split = [split_passage(p) for p in missing]
             flat = [s.text for group in split for s in group]
-            vectors = self.embed(flat) if flat else np.zeros((0, 384), dtype=np.float32)
+            vectors = self.embed(flat) if flat else np.zeros((0, self.dimension), dtype=np.float32)
             cursor = 0
             with self._lock:
                 for passage, group in zip(missing, split, strict=True):
@@ -134,7 +137,9 @@ class SentenceIndex:
             entries = [self._cache[p.passage_id] for p in passages]
         sentences = [s for group, _ in entries for s in group]
         blocks = [r for _, r in entries if len(r)]
-        matrix = np.concatenate(blocks) if blocks else np.zeros((0, 384), dtype=np.float32)
+        matrix = (
+            np.concatenate(blocks) if blocks else np.zeros((0, self.dimension), dtype=np.float32)
+        )
         return sentences, matrix
 
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from bot.argument_map import ArgumentMap, ArgumentMapper
-from bot.engine.base import Case, CasePoint, CaseRebuttal, TurnContext, TurnResult
-from bot.engine.clash import EvidencePicker, UserPoint, find_user_points
-from bot.engine.composer import ReplyBuilder
-from bot.engine.manipulation import is_manipulation
-from bot.engine.qa import select_answer
-from bot.engine.templates import TemplateSet
-from bot.evidence import SentenceIndex, score_matrix, stems_of
-from bot.motions import KeyPoint, Motion, Side, opposite
-from bot.replies import ClashItem, Reply
-from retrieval.models import Passage, SearchHit
+from bot.domain.argument_map import ArgumentMap, ArgumentMapper
+from bot.domain.evidence import SentenceIndex, score_matrix, stems_of
+from bot.domain.motions import KeyPoint, Motion, Side, motion_terms, opposite
+from bot.domain.replies import ClashItem, Reply
+from bot.engines.base import Case, CasePoint, CaseRebuttal, TurnContext, TurnResult
+from bot.engines.extractive.answers import select_answer
+from bot.engines.extractive.clash import EvidencePicker, UserPoint, find_user_points
+from bot.engines.extractive.composer import ReplyBuilder
+from bot.engines.extractive.manipulation import is_manipulation
+from bot.engines.templates import TemplateSet
+from retrieval.records import Passage, SearchHit
 
 QA_HITS = 8
 POINTS_PER_TURN = 2
@@ -36,17 +36,12 @@ class SearchSource(Protocol):
         ...
 
 
-def motion_terms(motion: Motion) -> list[str]:
-    """Words framing may use freely: the motion's own title, question and sides."""
-    return [motion.title, motion.question, motion.sides.pro, motion.sides.con]
-
-
 def _strip_period(text: str) -> str:
     return text.rstrip().rstrip(".")
 
 
 class ExtractiveEngine:
-    """Implements :class:`bot.engine.base.DebateEngine` without any language model."""
+    """Implements :class:`bot.engines.base.DebateEngine` without any language model."""
 
     def __init__(
         self,
@@ -59,6 +54,7 @@ class ExtractiveEngine:
         self.retriever = retriever
         self.index = index
         self.templates = templates
+        self._focus = index.calibration.focus_weight
 
     # -- debate --------------------------------------------------------------
     def reply_turn(self, ctx: TurnContext, message: str) -> TurnResult:
@@ -67,7 +63,7 @@ class ExtractiveEngine:
         b = ReplyBuilder(
             self.templates, [*motion_terms(ctx.motion), message], ctx.round.max_words, ctx.turn
         )
-        picker = EvidencePicker(amap, ctx.used_evidence, ctx.user_side)
+        picker = EvidencePicker(amap, ctx.used_evidence, ctx.user_side, self._focus)
         advanced = list(ctx.advanced_points)
         side_claim = _strip_period(getattr(ctx.motion.sides, ctx.bot_side))
         if is_manipulation(message):
@@ -186,8 +182,8 @@ class ExtractiveEngine:
         """Each key point of ``side`` with its best evidence and the expected rebuttals."""
         amap = self.mapper.get(motion)
         b = ReplyBuilder(self.templates, motion_terms(motion))
-        own = EvidencePicker(amap, frozenset(), opposite(side))
-        other = EvidencePicker(amap, frozenset(), side)
+        own = EvidencePicker(amap, frozenset(), opposite(side), self._focus)
+        other = EvidencePicker(amap, frozenset(), side, self._focus)
         outline: list[tuple[KeyPoint, list[str], list[tuple[KeyPoint, list[str]]]]] = []
         for kp in motion.points(side):
             head = (b.render("case_point", point=_strip_period(kp.text)), b.render("case_generic"))
@@ -235,7 +231,7 @@ class ExtractiveEngine:
             return b.build()
         query = self.index.embed([question])
         scores = score_matrix(query, [stems_of(question)], sentences, vectors)[0]
-        chosen = select_answer(question, sentences, scores)
+        chosen = select_answer(question, sentences, scores, self.index.calibration)
         if not chosen:
             b.framing(b.render("qa_abstain"))
             return b.build()

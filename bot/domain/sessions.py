@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bot.motions import DebateFormat, Side
-from bot.replies import Reply
+from bot.domain.motions import DebateFormat, Side
+from bot.domain.replies import Reply
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS debates (

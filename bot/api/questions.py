@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.api.deps import ChatDep
+from bot.api.deps import ChecksDep, QuestionsDep
 from bot.api.schemas import AskRequest, VerifyPublic, VerifyRequest
-from bot.replies import Reply
+from bot.domain.replies import Reply
 
 router = APIRouter(tags=["questions"])
 
 
 @router.post("/ask", response_model=Reply)
-def ask(body: AskRequest, chat: ChatDep) -> Reply:
+def ask(body: AskRequest, questions: QuestionsDep) -> Reply:
     """A cited answer from the sources, or a plain statement that they do not answer."""
-    return chat.ask(body.question, body.motion_id)
+    return questions.ask(body.question, body.motion_id)
 
 
 @router.post("/verify", response_model=VerifyPublic)
-def verify(body: VerifyRequest, chat: ChatDep) -> VerifyPublic:
+def verify(body: VerifyRequest, checks: ChecksDep) -> VerifyPublic:
     """Check a claim against a passage or a document span with the grounding verifier."""
     if body.passage_id is not None:
-        result = chat.verify_passage(body.claim, body.passage_id)
+        result = checks.verify_passage(body.claim, body.passage_id)
     else:
         assert body.doc_id is not None
         assert body.start is not None
         assert body.end is not None
-        result = chat.verify_span(body.claim, body.doc_id, body.start, body.end)
+        result = checks.verify_span(body.claim, body.doc_id, body.start, body.end)
     return VerifyPublic(supported=result.supported, support=result.support, reasons=result.reasons)

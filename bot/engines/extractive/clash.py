@@ -6,15 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.argument_map import ArgumentMap
-from bot.evidence import EvidenceSentence, SentenceIndex, score_matrix, stems_of
-from bot.motions import KeyPoint, Side
-from retrieval.chunking import split_sentences
+from bot.domain.argument_map import ArgumentMap
+from bot.domain.evidence import EvidenceSentence, SentenceIndex, score_matrix, stems_of
+from bot.domain.motions import KeyPoint, Side
+from bot.verify.calibration import MINILM
+from retrieval.ingest.chunking import split_sentences
 
-POINT_MIN = 0.62  # a message sentence states a key point from this score up
-EVIDENCE_MATCH = 0.85  # ... or when it restates a sentence that backs the key point
 MAX_MESSAGE_SENTENCES = 24
-FOCUS_WEIGHT = 0.3  # how much closeness to the user's words counts when picking evidence
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,7 @@ def find_user_points(
     kps = amap.motion.key_points
     if not sentences or not kps:
         return []
+    cal = index.calibration
     vectors = index.embed(sentences)
     stems = [stems_of(s) for s in sentences]
     direct = score_matrix(vectors, stems, amap.kp_stems, amap.kp_vectors)
@@ -50,7 +49,9 @@ def find_user_points(
             if kp.side != user_side:
                 continue
             score = max(float(direct[i, k]), float(via_evidence[i, k]))
-            threshold_met = direct[i, k] >= POINT_MIN or via_evidence[i, k] >= EVIDENCE_MATCH
+            threshold_met = (
+                direct[i, k] >= cal.point_min or via_evidence[i, k] >= cal.evidence_match
+            )
             if threshold_met and (kp.id not in best or score > best[kp.id].score):
                 best[kp.id] = UserPoint(kp, score, vectors[i])
     ranked = sorted(best.values(), key=lambda p: (-p.score, p.key_point.id))
@@ -87,8 +88,15 @@ def _evidence_scores(
 class EvidencePicker:
     """Hands out evidence for key points, fresh evidence first, never the user's side."""
 
-    def __init__(self, amap: ArgumentMap, used: frozenset[str], user_side: Side | None) -> None:
+    def __init__(
+        self,
+        amap: ArgumentMap,
+        used: frozenset[str],
+        user_side: Side | None,
+        focus_weight: float = MINILM.focus_weight,
+    ) -> None:
         self.amap = amap
+        self.focus_weight = focus_weight
         self.used = set(used)
         self.user_side = user_side
 
@@ -107,7 +115,7 @@ class EvidencePicker:
                 continue
             score = backing.score
             if focus is not None:
-                score += FOCUS_WEIGHT * float(
+                score += self.focus_weight * float(
                     self.amap.vectors[self.amap.rows[sentence.key]] @ focus
                 )
             scored.append((sentence.key in self.used, -score, sentence.key, sentence))

@@ -11,8 +11,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from bot.motions import Motion, Round, Side
-from bot.replies import Reply
+from bot.domain.motions import Motion, Round, Side
+from bot.domain.replies import Reply
 
 
 @dataclass(frozen=True)

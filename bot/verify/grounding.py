@@ -10,29 +10,23 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot import text_features as tf
-from bot.replies import Citation, Grounding, Reply, Sentence
-from retrieval.chunking import split_sentences
+from bot.domain.replies import Citation, Grounding, Reply, Sentence
+from bot.text import features as tf
+from bot.verify.base import SupportResult
+from bot.verify.calibration import MINILM, Calibration
 from retrieval.embeddings import embed_array
-from retrieval.models import Document
+from retrieval.ingest.chunking import split_sentences
+from retrieval.records import Document, DocumentSource
 
 logger = logging.getLogger(__name__)
 
-# Support = mean of content-word overlap and embedding cosine. Measured on the labelled table
-# tests/unit/fixtures/grounding_cases.yaml with the lexical hard checks switched off: true pairs
-# score 0.72 and up, wrong-passage and unrelated pairs at most 0.54; the threshold sits midway.
-# (Wrong numbers, names and negations score 0.9+ too: only the hard checks catch those.)
-SUPPORT_THRESHOLD = 0.63
-# Floors that hold whatever the combined score: the claim shares at least half of its content
-# words with the quote, and the embeddings are clearly on topic (true pairs measured >= 0.70).
-MIN_OVERLAP = 0.5
-MIN_COSINE = 0.5
+# Support = mean of content-word overlap and embedding cosine; its thresholds are calibrated
+# per grounding model (bot/verify/calibration.py). Wrong numbers, names and negations score
+# 0.9+ too: only the hard checks catch those.
 # Support of a sentence that fails a hard check (missing number/name, negation, bad span).
 HARD_FAIL_CAP = 0.2
 # Words that only attribute a claim to its source ("According to X, ...", "The seed document
@@ -52,23 +46,6 @@ _ATTRIBUTION = re.compile(
     r"recounts|recounted|adds|added)\b(?:\s+that\b)?,?)\s*",
     re.IGNORECASE,
 )
-
-
-class DocumentSource(Protocol):
-    """Where the verifier looks documents up (a Retriever fits)."""
-
-    def get_document(self, doc_id: str) -> Document | None:
-        """The full document, or None."""
-        ...
-
-
-@dataclass(frozen=True)
-class SupportResult:
-    """The verdict on one sentence against one quote (or span, or citation)."""
-
-    supported: bool
-    support: float
-    reasons: list[str] = field(default_factory=list)
 
 
 def _fail(*reasons: str) -> SupportResult:
@@ -99,11 +76,12 @@ class GroundingVerifier:
         self,
         embeddings: Embeddings,
         documents: DocumentSource,
-        threshold: float = SUPPORT_THRESHOLD,
+        calibration: Calibration = MINILM,
     ) -> None:
         self.embeddings = embeddings
         self.documents = documents
-        self.threshold = threshold
+        self.calibration = calibration
+        self.threshold = calibration.support_threshold
 
     def _cosine(self, claim: str, quote: str) -> float:
         """Best similarity of the claim to the quote or to any one of its sentences."""
@@ -142,10 +120,11 @@ class GroundingVerifier:
         overlap = len(stems & known) / len(stems) if stems else 0.0
         cosine = self._cosine(body, quote)
         support = float(np.clip((overlap + cosine) / 2, 0.0, 1.0))
-        if overlap < MIN_OVERLAP:
-            reasons.append(f"content words overlap {overlap:.2f} < {MIN_OVERLAP}")
-        if cosine < MIN_COSINE:
-            reasons.append(f"embedding similarity {cosine:.2f} < {MIN_COSINE}")
+        cal = self.calibration
+        if overlap < cal.min_overlap:
+            reasons.append(f"content words overlap {overlap:.2f} < {cal.min_overlap}")
+        if cosine < cal.min_cosine:
+            reasons.append(f"embedding similarity {cosine:.2f} < {cal.min_cosine}")
         if reasons:
             support = min(support, HARD_FAIL_CAP)
         elif support < self.threshold:

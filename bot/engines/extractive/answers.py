@@ -12,11 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot import text_features as tf
-from bot.evidence import EvidenceSentence, stems_of
+from bot.domain.evidence import EvidenceSentence, stems_of
+from bot.text import features as tf
+from bot.verify.calibration import MINILM, Calibration
 
-QA_MIN = 0.7  # below this best sentence score the sources do not answer the question
-QA_SPREAD = 0.12  # further answer sentences must score within this of the best
 MIN_COVERAGE = 0.6  # share of the question's content words the answer must contain
 MAX_SENTENCES = 3
 
@@ -41,22 +40,25 @@ def _covered(anchor: str, words: set[str]) -> bool:
 
 
 def select_answer(
-    question: str, sentences: Sequence[EvidenceSentence], scores: np.ndarray
+    question: str,
+    sentences: Sequence[EvidenceSentence],
+    scores: np.ndarray,
+    cal: Calibration = MINILM,
 ) -> list[EvidenceSentence]:
     """Up to three answer sentences, best first; empty when the sources do not answer."""
     if not len(sentences):
         return []
     order = [int(j) for j in np.argsort(-scores, kind="stable")]
     best = float(scores[order[0]])
-    if best < QA_MIN:
+    if best < cal.qa_min:
         return []
-    floor = max(QA_MIN, best - QA_SPREAD)
+    floor = max(cal.qa_min, best - cal.qa_spread)
     chosen = [sentences[j] for j in order if scores[j] >= floor][:MAX_SENTENCES]
     anchors = _anchors(question)
     words = {t.lower for s in chosen for t in tf.tokenize(s.text)}
     missing = {a for a in anchors if not _covered(a, words)}
     for j in order:  # room for one sentence that names what the others miss
-        if not missing or scores[j] < QA_MIN:
+        if not missing or scores[j] < cal.qa_min:
             break
         extra = {t.lower for t in tf.tokenize(sentences[j].text)}
         if sentences[j] not in chosen and any(_covered(a, extra) for a in missing):

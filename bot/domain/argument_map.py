@@ -18,18 +18,14 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.evidence import EvidenceSentence, SentenceIndex, score_matrix, stems_of
-from bot.motions import Motion, Side, opposite
-from retrieval.models import MetadataValue, Passage
+from bot.domain.evidence import EvidenceSentence, SentenceIndex, score_matrix, stems_of
+from bot.domain.motions import Motion, Side, opposite
+from bot.verify.calibration import Calibration
+from retrieval.records import MetadataValue, Passage
 
 log = logging.getLogger(__name__)
 
 ALGORITHM = "argmap-v1"
-SIDE_MIN = 0.6  # a sentence needs at least this score to take a side ...
-SIDE_MARGIN = 0.05  # ... and must beat the other side's best by this much
-BACKING_MIN = 0.45  # a sentence backs a key point from this score up
-BACKING_SLACK = 0.08  # ... when within this of its best key point of that side
-PASSAGE_DOMINANCE = 2.0  # a mixed passage keeps a side only when that side weighs 2x more
 
 
 class PassageSource(Protocol):
@@ -82,14 +78,14 @@ def map_fingerprint(motion: Motion, passages: list[Passage]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def _sentence_sides(scores: np.ndarray, sides: np.ndarray) -> list[Side | None]:
+def _sentence_sides(scores: np.ndarray, sides: np.ndarray, cal: Calibration) -> list[Side | None]:
     out: list[Side | None] = []
     for column in scores.T:
         pro = float(column[sides == "pro"].max())
         con = float(column[sides == "con"].max())
-        if pro >= SIDE_MIN and pro - con >= SIDE_MARGIN:
+        if pro >= cal.side_min and pro - con >= cal.side_margin:
             out.append("pro")
-        elif con >= SIDE_MIN and con - pro >= SIDE_MARGIN:
+        elif con >= cal.side_min and con - pro >= cal.side_margin:
             out.append("con")
         else:
             out.append(None)
@@ -97,7 +93,10 @@ def _sentence_sides(scores: np.ndarray, sides: np.ndarray) -> list[Side | None]:
 
 
 def _passage_stances(
-    sentences: list[EvidenceSentence], sides: list[Side | None], scores: np.ndarray
+    sentences: list[EvidenceSentence],
+    sides: list[Side | None],
+    scores: np.ndarray,
+    dominance: float,
 ) -> dict[str, str]:
     weight: dict[str, dict[str, float]] = {}
     for j, (sentence, side) in enumerate(zip(sentences, sides, strict=True)):
@@ -106,9 +105,9 @@ def _passage_stances(
             entry[side] += float(scores[:, j].max())
     stances: dict[str, str] = {}
     for pid, w in weight.items():
-        if w["pro"] > 0 and w["pro"] >= PASSAGE_DOMINANCE * w["con"]:
+        if w["pro"] > 0 and w["pro"] >= dominance * w["con"]:
             stances[pid] = "pro"
-        elif w["con"] > 0 and w["con"] >= PASSAGE_DOMINANCE * w["pro"]:
+        elif w["con"] > 0 and w["con"] >= dominance * w["pro"]:
             stances[pid] = "con"
         else:
             stances[pid] = "neutral"
@@ -119,14 +118,15 @@ def build_map(
     motion: Motion, passages: list[Passage], index: SentenceIndex, fingerprint: str
 ) -> ArgumentMap:
     """Score every evidence sentence against every key point and derive the labels."""
+    cal = index.calibration
     sentences, vectors = index.sentences(passages)
     kps = motion.key_points
     kp_vectors = index.embed([kp.text for kp in kps])
     kp_stems = [stems_of(kp.text) for kp in kps]
     scores = score_matrix(kp_vectors, kp_stems, sentences, vectors)
     kp_sides = np.array([kp.side for kp in kps])
-    sides = _sentence_sides(scores, kp_sides) if sentences else []
-    stances = _passage_stances(sentences, sides, scores)
+    sides = _sentence_sides(scores, kp_sides, cal) if sentences else []
+    stances = _passage_stances(sentences, sides, scores, cal.passage_dominance)
     support: dict[str, list[Backing]] = {kp.id: [] for kp in kps}
     for j, sentence in enumerate(sentences):
         for side in ("pro", "con"):
@@ -136,7 +136,7 @@ def build_map(
             best = float(scores[same_side, j].max())
             for i in same_side:
                 score = float(scores[i, j])
-                if score >= BACKING_MIN and score >= best - BACKING_SLACK:
+                if score >= cal.backing_min and score >= best - cal.backing_slack:
                     support[kps[i].id].append(Backing(sentence, round(score, 4)))
     for backings in support.values():
         backings.sort(key=lambda b: (-b.score, b.sentence.key))

@@ -1,0 +1,1 @@
+"""Domain objects and rules: motions, argument maps, evidence sentences, replies, sessions."""

@@ -1,1 +1,0 @@
-"""Reply engines behind one interface (:class:`bot.engine.base.DebateEngine`)."""

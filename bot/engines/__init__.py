@@ -1,0 +1,1 @@
+"""Reply engines: the DebateEngine protocol, the registry, and the engines themselves."""

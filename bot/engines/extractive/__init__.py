@@ -1,0 +1,1 @@
+"""The extractive engine: offline, deterministic replies quoted from the evidence."""

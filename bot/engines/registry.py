@@ -1,0 +1,67 @@
+"""The one registry of reply engines, keyed by the name ``llm.model`` starts with.
+
+``llm.model`` is an engine name (``extractive``) or ``provider:model``; the part before the
+colon picks the factory. An engine registers itself with :func:`register_engine`; factories
+import their engine lazily, so this module is cheap to import (settings validate against it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.domain.argument_map import ArgumentMapper
+from bot.domain.evidence import SentenceIndex
+from bot.engines.base import DebateEngine
+
+
+@dataclass(frozen=True)
+class EngineParts:
+    """What any engine may be built from."""
+
+    model: str  # the full llm.model value
+    retriever: Any  # searches passages (in-process service or HTTP client)
+    mapper: ArgumentMapper
+    index: SentenceIndex
+    prompts_dir: Path
+    options: dict[str, Any]  # the rest of the llm settings (base_url, temperature, ...)
+
+
+EngineFactory = Callable[[EngineParts], DebateEngine]
+_ENGINES: dict[str, EngineFactory] = {}
+
+
+def register_engine(name: str, factory: EngineFactory) -> None:
+    """Make ``llm.model=<name>`` (or ``<name>:<model>``) build an engine with ``factory``."""
+    _ENGINES[name] = factory
+
+
+def engine_name(model: str) -> str:
+    """The registry key of an ``llm.model`` value: the part before any colon."""
+    return model.partition(":")[0]
+
+
+def known_engines() -> list[str]:
+    """The registered engine names, sorted."""
+    return sorted(_ENGINES)
+
+
+def build_engine(parts: EngineParts) -> DebateEngine:
+    """The engine ``parts.model`` names; a clear error for an unknown one."""
+    name = engine_name(parts.model)
+    if name not in _ENGINES:
+        raise ValueError(f"unknown llm.model {parts.model!r}; known engines: {known_engines()}")
+    return _ENGINES[name](parts)
+
+
+def _extractive(parts: EngineParts) -> DebateEngine:
+    from bot.engines.extractive.engine import ExtractiveEngine
+    from bot.engines.templates import TemplateSet
+
+    templates = TemplateSet.load(parts.prompts_dir / "extractive")
+    return ExtractiveEngine(parts.mapper, parts.retriever, parts.index, templates)
+
+
+register_engine("extractive", _extractive)

@@ -1,0 +1,29 @@
+"""The question use case: an answer quoted from the sources, checked before it leaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.motions import MotionRegistry, motion_terms
+from bot.domain.replies import Reply
+from bot.engines.base import DebateEngine
+from bot.services.common import clean_text
+from bot.verify.base import ReplyVerifier
+
+
+@dataclass
+class QuestionService:
+    """Answers questions, on one motion's sources or on all of them."""
+
+    motions: MotionRegistry
+    engine: DebateEngine
+    verifier: ReplyVerifier
+    max_message_chars: int = 4000
+
+    def ask(self, question: str, motion_id: str | None = None) -> Reply:
+        """A cited answer from the sources, or a plain statement that they do not answer."""
+        question = clean_text(question, "question", self.max_message_chars)
+        motion = self.motions.get(motion_id) if motion_id else None
+        reply = self.engine.answer(question, motion)
+        allowed = frozenset([question, *(motion_terms(motion) if motion else [])])
+        return self.verifier.verify(reply, allowed_terms=allowed)

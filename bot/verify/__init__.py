@@ -1,0 +1,1 @@
+"""The grounding verifier, its protocol and its calibration per grounding model."""
