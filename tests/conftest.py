@@ -9,4 +9,4 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from tests.support.fixtures import *  # noqa: E402, F403
+from tests.support.fixtures_retrieval import *  # noqa: E402, F403

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.fixtures_chat import MOTION_ID, Checker, debate_scripts
-from tests.support.servers import debatebot_command, free_port, running
+from tests.support.fixtures_chat import MOTION_ID, Checker, debate_scripts
+from tests.support.fixtures_servers import debatebot_command, free_port, running
 
 pytestmark = pytest.mark.integration
 

@@ -17,8 +17,8 @@ import httpx
 import pytest
 import yaml
 
-from tests.support.fixtures import REPO, SEEDS
-from tests.support.servers import chroma_command, debatebot_command, free_port, running
+from tests.support.fixtures_retrieval import REPO, SEEDS
+from tests.support.fixtures_servers import chroma_command, debatebot_command, free_port, running
 
 pytestmark = pytest.mark.integration
 

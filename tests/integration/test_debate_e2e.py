@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.integration.fixtures_chat import (
+from tests.support.fixtures_chat import (
     MOTION_ID,
     QUESTIONS,
     Checker,

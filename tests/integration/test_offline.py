@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.fixtures import SEEDS
-from tests.support.servers import debatebot_command
+from tests.support.fixtures_retrieval import SEEDS
+from tests.support.fixtures_servers import debatebot_command
 
 pytestmark = pytest.mark.integration
 

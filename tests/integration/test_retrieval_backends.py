@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from retrieval.dense import ChromaStore, make_chroma_client
 from retrieval.service import RetrievalService
 from retrieval.settings import ChromaSettings, RetrievalSettings
-from tests.support.fixtures import SEEDS
-from tests.support.servers import chroma_server
+from retrieval.stores.chroma import ChromaStore, make_chroma_client
+from tests.support.fixtures_retrieval import SEEDS
+from tests.support.fixtures_servers import chroma_server
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.fixtures import SEEDS
-from tests.support.servers import debatebot_command, free_port, running
+from tests.support.fixtures_retrieval import SEEDS
+from tests.support.fixtures_servers import debatebot_command, free_port, running
 from tests.unit.test_loaders import make_pdf
 
 pytestmark = pytest.mark.integration

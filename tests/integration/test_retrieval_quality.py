@@ -30,9 +30,9 @@ from bench.quality import (
     recall_at_k,
     service_searcher,
 )
-from retrieval.dense import ChromaStore, make_chroma_client
 from retrieval.service import RetrievalService
 from retrieval.settings import ChromaSettings, RetrievalSettings
+from retrieval.stores.chroma import ChromaStore, make_chroma_client
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.chunking import chunk_text, normalize_text, split_sentences
+from retrieval.ingest.chunking import chunk_text, normalize_text, split_sentences
 
 # Arbitrary Unicode plus the characters that drive sentence and paragraph logic.
 _TEXT = st.text(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.loaders import IngestError
+from retrieval.ingest.loaders import IngestError
 from retrieval.service import RetrievalService
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.loaders import (
+from retrieval.ingest.loaders import (
     BadEncodingError,
     CorruptFileError,
     DocumentTooLargeError,

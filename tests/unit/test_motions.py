@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.errors import ConflictError, InvalidInputError, NotFoundError
-from bot.motions import FORMATS, Motion, MotionRegistry, load_motion, parse_motion
-from tests.support.fixtures import SEEDS
-from tests.unit.fixtures_motion import MOTION
+from bot.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from bot.domain.motions import FORMATS, Motion, MotionRegistry, load_motion, parse_motion
+from tests.support.fixtures_motion import MOTION
+from tests.support.fixtures_retrieval import SEEDS
 
 
 def test_the_seed_motion_is_a_full_argument_map() -> None:

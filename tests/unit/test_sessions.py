@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.motions import FORMATS
-from bot.replies import Reply
-from bot.sessions import Debate, SQLiteSessionRepository, Turn
+from bot.domain.motions import FORMATS
+from bot.domain.replies import Reply
+from bot.domain.sessions import Debate, SQLiteSessionRepository, Turn
 
 
 def debate(debate_id: str) -> Debate:

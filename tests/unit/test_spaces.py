@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from retrieval.dense import ChromaStore, make_chroma_client
 from retrieval.service import RetrievalService
 from retrieval.settings import ChromaSettings, RetrievalSettings
+from retrieval.stores.chroma import ChromaStore, make_chroma_client
 
 
 def _ids(service: RetrievalService, space: str) -> set[str]:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.engine.templates import PromptTemplate, TemplateError, TemplateSet
-from bot.grounding import GroundingVerifier
-from bot.replies import Sentence
-from tests.support.fixtures import REPO
+from bot.domain.replies import Sentence
+from bot.engines.templates import PromptTemplate, TemplateError, TemplateSet
+from bot.verify.grounding import GroundingVerifier
+from tests.support.fixtures_retrieval import REPO
 
 FOLDER = REPO / "prompts" / "extractive"
 TEMPLATES = TemplateSet.load(FOLDER)

@@ -13,18 +13,19 @@ import yaml
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
-from retrieval.settings import Settings
-from tests.support.servers import REPO
+from bot.settings import ChatSettings
+from tests.support.fixtures_servers import REPO
 
 MOTION_ID = "us-hamas"
-QUESTIONS = yaml.safe_load((Path(__file__).parent / "chat_questions.yaml").read_text())
+DATA = Path(__file__).parent / "data"
+QUESTIONS = yaml.safe_load((DATA / "chat_questions.yaml").read_text())
 
 Client = TestClient | httpx.Client
 
 
-def chat_settings(data_dir: Path, chroma_mode: str = "memory") -> Settings:
+def chat_settings(data_dir: Path, chroma_mode: str = "memory") -> ChatSettings:
     """Settings for a test app: the repo's seeds and prompts, state under ``data_dir``."""
-    return Settings(
+    return ChatSettings(
         data_dir=data_dir,
         seeds_dir=REPO / "seeds",
         prompts_dir=REPO / "prompts",
@@ -114,4 +115,4 @@ class Checker:
 @cache
 def debate_scripts() -> dict[str, list[str]]:
     """Six-turn scripts per user side (plain arguments, as a debater would type them)."""
-    return yaml.safe_load((Path(__file__).parent / "debate_scripts.yaml").read_text())
+    return yaml.safe_load((DATA / "debate_scripts.yaml").read_text())

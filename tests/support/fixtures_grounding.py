@@ -8,11 +8,11 @@ from typing import Any
 
 import yaml
 
-from bot.replies import Citation
-from retrieval.chunking import normalize_text
-from retrieval.models import Document
+from bot.domain.replies import Citation
+from retrieval.ingest.chunking import normalize_text
+from retrieval.records import Document
 
-CASES_PATH = Path(__file__).parent / "fixtures" / "grounding_cases.yaml"
+CASES_PATH = Path(__file__).parent / "data" / "grounding_cases.yaml"
 
 
 @dataclass(frozen=True)

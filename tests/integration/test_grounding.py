@@ -8,9 +8,9 @@ import unicodedata
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from bot.grounding import GroundingVerifier
-from bot.replies import Citation, Reply, Sentence
-from tests.unit.grounding_fixtures import (
+from bot.domain.replies import Citation, Reply, Sentence
+from bot.verify.grounding import GroundingVerifier
+from tests.support.fixtures_grounding import (
     DOC_ID,
     DOCUMENT,
     POLICY,
@@ -272,7 +272,7 @@ def test_verify_drops_unsupported_claims_and_keeps_clean_framing(
         sentences=sentences,
         citations=[citation(1, TALKS), citation(2, RELEASE), citation(3, RELEASE)],
     )
-    with caplog.at_level(logging.WARNING, logger="bot.grounding"):
+    with caplog.at_level(logging.WARNING, logger="bot.verify.grounding"):
         checked = verifier.verify(reply, allowed_terms=frozenset({"Sinaloa cartel"}))
 
     kept = [s.text for s in checked.sentences]

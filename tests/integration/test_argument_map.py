@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.argument_map import ArgumentMapper
-from bot.motions import Motion
-from retrieval.models import MetadataValue
-from tests.unit.fixtures_motion import MiniWorld, mini
+from bot.domain.argument_map import ArgumentMapper
+from bot.domain.motions import Motion
+from retrieval.records import MetadataValue
+from tests.support.fixtures_motion import MiniWorld, mini
 
 __all__ = ["mini"]
 

@@ -10,9 +10,9 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from retrieval.embeddings import build_embeddings, space_name
-from retrieval.packed_encoder import PackFormatError, packaged_granite_path, read_pack
+from retrieval.embeddings.granite import PackFormatError, packaged_granite_path, read_pack
 
-REFERENCE = Path(__file__).parent / "fixtures" / "granite_reference.json"
+REFERENCE = Path(__file__).parents[1] / "support" / "data" / "granite_reference.json"
 
 
 def test_vectors_match_the_upstream_implementation(granite: Embeddings) -> None:

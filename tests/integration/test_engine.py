@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from bot.engine.base import TurnContext
-from bot.engine.composer import ReplyBuilder, lower_first, short_title
-from bot.engine.manipulation import is_manipulation
-from bot.motions import Side, opposite
-from bot.replies import Reply
-from tests.unit.fixtures_motion import MiniWorld, mini
+from bot.domain.motions import Side, opposite
+from bot.domain.replies import Reply
+from bot.engines.base import TurnContext
+from bot.engines.extractive.composer import ReplyBuilder, lower_first, short_title
+from bot.engines.extractive.manipulation import is_manipulation
+from tests.support.fixtures_motion import MiniWorld, mini
 
 __all__ = ["mini"]
 

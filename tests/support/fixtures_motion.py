@@ -9,15 +9,15 @@ import pytest
 import yaml
 from langchain_core.embeddings import Embeddings
 
-from bot.argument_map import ArgumentMapper
 from bot.caches import CachedEmbeddings
-from bot.engine.extractive import ExtractiveEngine
-from bot.engine.templates import TemplateSet
-from bot.evidence import SentenceIndex
-from bot.grounding import GroundingVerifier
-from bot.motions import Motion, load_motion
+from bot.domain.argument_map import ArgumentMapper
+from bot.domain.evidence import SentenceIndex
+from bot.domain.motions import Motion, load_motion
+from bot.engines.extractive.engine import ExtractiveEngine
+from bot.engines.templates import TemplateSet
+from bot.verify.grounding import GroundingVerifier
 from retrieval.service import RetrievalService
-from tests.support.fixtures import REPO
+from tests.support.fixtures_retrieval import REPO
 
 MOTION = {
     "id": "bridge",

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from retrieval.dense import ChromaStore, make_chroma_client
 from retrieval.embeddings import build_embeddings
 from retrieval.service import RetrievalService
 from retrieval.settings import ChromaSettings, RetrievalSettings
+from retrieval.stores.chroma import ChromaStore, make_chroma_client
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"

@@ -1,0 +1,24 @@
+"""Unit tests load no model: here ``embeddings`` and ``granite`` are deterministic fakes.
+
+Every fixture built on them (``memory_service``, ``two_model_service``) is model-free too.
+Tests that need the real models live in tests/integration.
+"""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from tests.support.fake_embeddings import HashEmbeddings
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> Embeddings:
+    """A fake primary model."""
+    return HashEmbeddings(seed="primary")
+
+
+@pytest.fixture(scope="session")
+def granite() -> Embeddings:
+    """A fake second model, with vectors unlike the primary's."""
+    return HashEmbeddings(seed="granite")
