@@ -36,14 +36,22 @@ def _serve(factory_path: str, settings: Settings, host: str | None, port: int | 
 
     import uvicorn
 
+    from retrieval.security import open_bind_problem
+
+    bind = host or settings.api.host
+    problem = open_bind_problem(bind, settings.security)
+    if problem:
+        typer.secho(f"error: {problem}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
     module_name, _, attr = factory_path.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     uvicorn.run(
         factory(settings),
-        host=host or settings.api.host,
+        host=bind,
         port=port or settings.api.port,
         log_level="info",
+        timeout_graceful_shutdown=10,
     )
 
 

@@ -22,7 +22,7 @@ from retrieval.ingest.loaders import IngestError
 from retrieval.labels import LabelError
 
 MAX_MESSAGE_CHARS = 300
-MAX_LOC_CHARS = 64
+MAX_LOC_CHARS = 32
 
 ERROR_TYPES = {
     400: "bad_request",
@@ -78,7 +78,11 @@ def error_json(
 
 
 def _loc_part(part: Any) -> str | int:
-    return part if isinstance(part, int) else _short(str(part), MAX_LOC_CHARS)
+    """A location step; a long one is a client's own key, not a field name: not echoed."""
+    if isinstance(part, int):
+        return part
+    text = str(part)
+    return text if len(text) <= MAX_LOC_CHARS else "(long key)"
 
 
 def validation_items(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
