@@ -77,9 +77,17 @@ class ExtractiveEngine:
         )
         own = EvidencePicker(amap, (), side, self._focus)
         other = EvidencePicker(amap, (), opposite(side), self._focus)
+        # Each key point's best cards are reserved first, so answers to rebuttals elsewhere in
+        # the case cannot take them.
+        reserved = {
+            kp.id: own.for_point(kp.id, allow_seed=True)[:CASE_CARDS] for kp in motion.points(side)
+        }
+        self._mark((own, other), [s for cards in reserved.values() for s in cards])
         points = []
         for kp in motion.points(side):
-            cited = self._case_segment(b, own, other, kp, "case_point", "case_generic", CASE_CARDS)
+            cited = self._case_segment(
+                b, own, other, kp, "case_point", "case_generic", CASE_CARDS, reserved[kp.id]
+            )
             rebuttals = []
             for opp in motion.answers_to(kp.id):
                 opp_cited = self._case_segment(
@@ -133,11 +141,13 @@ class ExtractiveEngine:
         template: str,
         generic: str,
         cards: int,
+        candidates: list[EvidenceSentence] | None = None,
         opposing: bool = False,
     ) -> list[EvidenceSentence]:
         b.begin_move()
         head = (b.render(template, point=strip_period(kp.text)), b.render(generic, tag=kp.label))
-        used = b.segment([head], picker.for_point(kp.id), max_claims=cards, concession=opposing)
+        pool = picker.for_point(kp.id) if candidates is None else candidates
+        used = b.segment([head], pool, max_claims=cards, concession=opposing)
         b.end_move()
         self._mark((picker, rival), used)
         return used
