@@ -8,6 +8,7 @@ input back in full.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -54,7 +55,12 @@ class ErrorBody(BaseModel):
     detail: list[ErrorItem] = Field(description="The problems found.")
 
 
+_LONG_QUOTED = re.compile(rf"'[^']{{{MAX_LOC_CHARS},}}'|\"[^\"]{{{MAX_LOC_CHARS},}}\"")
+
+
 def _short(text: str, limit: int) -> str:
+    """Cut to ``limit`` characters, a long quoted value (a client's id, say) left out."""
+    text = _LONG_QUOTED.sub("'(long value)'", text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -149,3 +149,14 @@ def test_liveness_stays_200(client: TestClient) -> None:
     health = client.get("/health").json()
     assert health["status"] == "ok"
     assert health["backends"] == {"chroma": "ok"}
+
+
+def test_a_domain_error_never_echoes_a_long_value() -> None:
+    from bot.domain.errors import NotFoundError
+    from retrieval.http_errors import status_error
+
+    long_id = "B" * 5000
+    response = status_error(None, NotFoundError(f"no debate {long_id!r}"))  # type: ignore[arg-type]
+    assert response.status_code == 404
+    assert b"BBBBBBBBBB" not in response.body
+    assert b"no debate" in response.body
