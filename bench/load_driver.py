@@ -101,7 +101,11 @@ async def run_load(
 ) -> LoadResult:
     """``clients`` concurrent debates of ``turns`` turns each; returns what happened."""
     result = LoadResult(clients, turns)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections expire well before uvicorn's 5 s keep-alive timeout: reusing one the
+    # server is closing at that moment is a client-side race (a ReadError), not a lost turn.
+    limits = httpx.Limits(
+        max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=1.0
+    )
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=base_url, timeout=timeout_s, limits=limits) as http:
         await asyncio.gather(
