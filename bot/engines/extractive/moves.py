@@ -35,11 +35,15 @@ _ASK = re.compile(
 )
 _CONCESSION = re.compile(
     r"\b(?:i(?:'ll| will| can| do| must| would)?\s+(?:freely\s+|happily\s+|readily\s+)?"
-    r"(?:grant|accept|concede|admit|acknowledge|allow)(?:s|ed)?\b"
+    r"(?:grant(?:s|ed)?|accept(?:s|ed)?|concede[sd]?|admit(?:s|ted)?|acknowledge[sd]?|"
+    r"allow(?:s|ed)?)\b"
     r"|\bgranted\b|\badmittedly\b|\beven if\b|\beven though\b|\bfair enough\b"
     r"|\bi take (?:the|your) point\b|\btrue enough\b|\bit is true that\b|\bit's true that\b"
     r"|\bi agree (?:that|with)\b|\bsure,|\byes,|\bno one denies\b|\bnobody denies\b"
-    r"|\bmy opponent is right (?:that|about)\b|\byou(?:'re| are) right (?:that|about)\b)",
+    r"|\bmy opponent is right (?:that|about)\b|\byou(?:'re| are) right (?:that|about)\b"
+    r"|\b(?:let me |i )?(?:conceded?|conceding)\b|^\W*(?:true|conceded|agreed|correct)\b\W"
+    r"|\b(?:is|are|was|were) (?:accurate|real|true|correct)\b(?! that)"
+    r"|\bi(?:'ve| have) never (?:argued|said|claimed|denied) otherwise\b)",
     re.IGNORECASE,
 )
 # After a concession marker, the pivot back to the speaker's own case.
