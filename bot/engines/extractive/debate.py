@@ -127,6 +127,10 @@ class TurnWriter:
             "concession": self._concession,
             "challenge": self._challenge,
         }
+        closing = ctx.round.name == "closing"
+        reserve = (b.max_words or 0) // 2 if closing else 0  # a closing weighs, above all
+        if b.max_words is not None:
+            b.max_words -= reserve
         for n, move in enumerate(substantive):
             self.share = self._share(len(substantive) - n)
             item = self._again(move) or handlers[move.kind](move)
@@ -134,6 +138,8 @@ class TurnWriter:
                 clash.append(item)
                 self._remember(move, item)
         self.share = None
+        if b.max_words is not None:
+            b.max_words += reserve
         if not substantive and ctx.round.name != "opening":
             b.framing(b.fresh("no_points"))
         if ctx.round.name == "closing":
@@ -451,7 +457,7 @@ class TurnWriter:
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
                 )
-        if self._say(self.b.fresh("concession_noted")):
+        if self._declare("concession_noted"):
             return ClashItem(point=move.text, kind="concession", key_point_id=kp.id if kp else None)
         return None
 

@@ -75,7 +75,11 @@ _PRESSURE_PATTERNS = [
     r"(?:side|case|position) (?:is|was))\b.{0,20}\b(?:wrong|mistaken|losing|lost|incorrect)\b",
     r"\b(?:argue|defend|take|support|switch to|join)\b.{0,20}\b(?:my|our|the other|the opposite"
     r"|the opposing)\s+(?:side|position|case)\b",
-    r"\b(?:switch|change|swap|flip)\b.{0,10}\b(?:sides?|positions?|stances?)\b",
+    r"\b(?:switch(?:ed|ing)?|change[ds]?|swap(?:ped)?|flip(?:ped)?)\b.{0,10}"
+    r"\b(?:sides?|positions?|stances?)\b",
+    r"\bfrom now on,? you\b|\byou (?:now |must |should )?argue (?:for|my|our)\b"
+    r"|\binstructions (?:you were given |you have )?(?:are|were) "
+    r"(?:outdated|wrong|void|cancelled)\b",
     r"\b(?:you (?:now )?agree with me|say (?:that )?i(?:'m| am) right|i(?:'m| am) right and you|"
     r"just admit|admit (?:it|that you)|you know i(?:'m| am) right)\b",
     r"\b(?:system prompt|developer mode|jailbreak|pretend (?:to be|you are)|you are now|"
