@@ -35,7 +35,6 @@ MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
-MAX_QUOTED_WORDS = 18
 
 
 def strip_period(text: str) -> str:
@@ -47,16 +46,6 @@ def strip_period(text: str) -> str:
 def join_labels(labels: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-
-
-def short_quote(text: str) -> str:
-    """The user's words, cut to a quotable length."""
-    words = strip_period(text).split()
-    return (
-        " ".join(words)
-        if len(words) <= MAX_QUOTED_WORDS
-        else " ".join(words[:MAX_QUOTED_WORDS]) + "..."
-    )
 
 
 class TurnWriter:
@@ -491,8 +480,14 @@ class TurnWriter:
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
-        for concession in self.state.concessions[-2:]:
-            b.framing(b.fresh("closing_concession", quote=short_quote(concession.text)))
+        granted = [
+            self.motion.key_point(c.key_point_id)
+            for c in self.state.concessions
+            if c.key_point_id and self.motion.key_point(c.key_point_id).side == self.ctx.bot_side
+        ]
+        if granted:
+            labels = join_labels(list(dict.fromkeys(kp.label for kp in granted))[-2:])
+            b.framing(b.fresh("closing_concession", tags=labels))
         standing = dropped + [kp for kp in made if kp not in dropped]
         standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
         recalled = 0
