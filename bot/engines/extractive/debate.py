@@ -239,6 +239,15 @@ class TurnWriter:
             self.b.fresh(fallback, tag=kp.label, **values),
         )
 
+    def _engages(self, kp: KeyPoint, focus: np.ndarray | None) -> float:
+        """How closely ``kp`` (its text or its best fresh card) meets the user's words."""
+        if focus is None:
+            return 0.0
+        cards = self.picker.for_point(kp.id)[:3]
+        rows = [self.amap.rows[c.key] for c in cards if c.key in self.amap.rows]
+        best_card = float(np.max(self.amap.vectors[rows] @ focus)) if rows else 0.0
+        return max(self._closeness(kp, focus), best_card)
+
     def _bot_answers(self, user_kp: KeyPoint, focus: np.ndarray | None) -> list[KeyPoint]:
         answers = [a for a in self.motion.answers_to(user_kp.id) if a.side == self.ctx.bot_side]
         return sorted(
@@ -246,7 +255,7 @@ class TurnWriter:
             key=lambda a: (
                 a.id in self.made_now,
                 not self.picker.has_fresh(a.id),
-                -self._closeness(a, focus),
+                -self._engages(a, focus),
             ),
         )
 
@@ -272,9 +281,9 @@ class TurnWriter:
 
     def _nearest(self, focus: np.ndarray) -> KeyPoint | None:
         own = [kp for kp in self.motion.points(self.ctx.bot_side) if self.picker.has_fresh(kp.id)]
-        own.sort(key=lambda kp: -self._closeness(kp, focus))
-        if own and self._closeness(own[0], focus) >= NEAREST_MIN:
-            return own[0]
+        scored = sorted(((self._engages(kp, focus), kp.id, kp) for kp in own), reverse=True)
+        if scored and scored[0][0] >= NEAREST_MIN:
+            return scored[0][2]
         return None
 
     # -- moves -------------------------------------------------------------------
@@ -353,9 +362,13 @@ class TurnWriter:
                     conceded=True,
                     key_point_id=kp_id,
                 )
-        if move.key_point is not None and move.key_point.side == self.ctx.bot_side:
-            kp = move.key_point
-            if self._argue(kp, self.b.fresh("question_answer"), None, move.focus):
+        targeted = (
+            move.key_point if move.key_point and move.key_point.side == self.ctx.bot_side else None
+        )
+        for kp in (targeted, self._nearest(move.focus)):
+            if kp is not None and self._argue(
+                kp, self.b.fresh("question_answer"), None, move.focus
+            ):
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
                 )
