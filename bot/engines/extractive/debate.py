@@ -366,9 +366,7 @@ class TurnWriter:
             move.key_point if move.key_point and move.key_point.side == self.ctx.bot_side else None
         )
         for kp in (targeted, self._nearest(move.focus)):
-            if kp is not None and self._argue(
-                kp, self.b.fresh("question_answer"), None, move.focus
-            ):
+            if kp is not None and self._argue(kp, self.b.fresh("question_bears"), None, move.focus):
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
                 )
