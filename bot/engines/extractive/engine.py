@@ -11,16 +11,16 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from bot.domain.argument_map import ArgumentMap, ArgumentMapper
-from bot.domain.evidence import SentenceIndex, score_matrix, stems_of
+from bot.domain.evidence import SentenceIndex
 from bot.domain.motions import KeyPoint, Motion, Side, motion_terms, opposite
 from bot.domain.replies import ClashItem, Reply
 from bot.engines.base import Case, CasePoint, CaseRebuttal, TurnContext, TurnResult
-from bot.engines.extractive.answers import select_answer
 from bot.engines.extractive.clash import EvidencePicker, UserPoint, find_user_points
 from bot.engines.extractive.composer import ReplyBuilder
 from bot.engines.extractive.manipulation import is_manipulation
+from bot.engines.extractive.qa import QuestionAnswerer
 from bot.engines.templates import TemplateSet
-from retrieval.records import Passage, SearchHit
+from retrieval.records import SearchHit
 
 QA_HITS = 8
 POINTS_PER_TURN = 2
@@ -217,24 +217,5 @@ class ExtractiveEngine:
 
     # -- questions -----------------------------------------------------------
     def answer(self, question: str, motion: Motion | None) -> Reply:
-        """Quote the sentences that answer ``question``, or abstain when support is weak."""
-        where = {"motion": motion.id} if motion else None
-        hits = self.retriever.search(question, k=QA_HITS, where=where)
-        passages = [
-            Passage(h.passage_id, h.doc_id, h.start, h.end, h.text, dict(h.metadata)) for h in hits
-        ]
-        sentences, vectors = self.index.sentences(passages)
-        terms = [question, *(motion_terms(motion) if motion else [])]
-        b = ReplyBuilder(self.templates, terms)
-        if not sentences:
-            b.framing(b.render("qa_abstain"))
-            return b.build()
-        query = self.index.embed([question])
-        scores = score_matrix(query, [stems_of(question)], sentences, vectors)[0]
-        chosen = select_answer(question, sentences, scores, self.index.calibration)
-        if not chosen:
-            b.framing(b.render("qa_abstain"))
-            return b.build()
-        b.framing(b.render("qa_intro"))
-        b.segment([], chosen, max_claims=len(chosen))
-        return b.build()
+        """Quote the sentences that answer ``question``, or abstain when nothing answers."""
+        return QuestionAnswerer(self.retriever, self.index, self.templates).answer(question, motion)
