@@ -188,7 +188,9 @@ class AnswerSelector:
         )
         prior = np.array([self.priors.get(s.passage_id, 0.0) for s in sentences], np.float32)
         base = cosine + LEXICAL_WEIGHT * lexical + PRIOR_WEIGHT * prior
-        wants = _WANTS.get(part.kind)
+        wants = {_WANTS[part.kind]} if part.kind in _WANTS else set()
+        if part.kind == "how_much" and re.search(r"\bhow long\b", part.text, re.IGNORECASE):
+            wants.add("date")  # a duration may be read off two dates
         rare = rare_anchors(part, self.common)
         ranked = base.copy()
         eligible = np.ones(len(sentences), dtype=bool)
@@ -196,15 +198,15 @@ class AnswerSelector:
             words = _words_of([s.text])
             context = words | self._context(s)
             kinds = answer_kinds(s.text)
-            if wants and wants in kinds:
+            if wants & kinds:
                 ranked[j] += TYPE_BONUS
             elif part.kind in _REQUIRED:
                 eligible[j] = False
             if part.anchors:
                 share = sum(covered(a, words) for a in part.anchors) / len(part.anchors)
                 ranked[j] += ANCHOR_BONUS * share
-            if not all(covered(a, context) for a in rare):
-                eligible[j] = False
+            if rare and not any(covered(a, context) for a in rare):
+                eligible[j] = False  # names none of what the part asks about
         return ranked, eligible
 
     def select(
@@ -237,12 +239,14 @@ class AnswerSelector:
                 plan.unanswered.append(part)
                 continue
             best = float(ranked[order[0]])
+            close = [j for j in order if ranked[j] >= best - self.cal.qa_spread]
+            if not self._names_all(part, [sentences[j] for j in close]):
+                plan.unanswered.append(part)  # nothing near the top names all it asks about
+                continue
             picked = next((j for j in order if fresh(j)), None)
             if picked is not None:
                 chosen.append(picked)
-            runners += [
-                (float(ranked[j]), j) for j in order[1:] if ranked[j] >= best - self.cal.qa_spread
-            ]
+            runners += [(float(ranked[j]), j) for j in close[1:]]
         for _, j in sorted(runners, key=lambda r: -r[0]):
             if len(chosen) >= MAX_SENTENCES:
                 break
@@ -252,6 +256,11 @@ class AnswerSelector:
         if frame.kind == "yes_no" and plan.claims:
             plan.stance = self.stance(frame.question, plan.claims)
         return plan
+
+    def _names_all(self, part: QuestionPart, found: Sequence[EvidenceSentence]) -> bool:
+        """Whether ``found`` (with their passages) name every rare name the part asks about."""
+        words = set().union(*(_words_of([s.text]) | self._context(s) for s in found))
+        return all(covered(a, words) for a in rare_anchors(part, self.common))
 
     @staticmethod
     def stance(question: str, claims: Sequence[EvidenceSentence]) -> Stance | None:
