@@ -27,9 +27,9 @@ from bot.verify.calibration import MINILM, Calibration
 MAX_SENTENCES = 3
 LEXICAL_WEIGHT = 0.5  # IDF-weighted share of the part's stems in the sentence
 PRIOR_WEIGHT = 0.2  # the passage's retrieval rank
-TYPE_BONUS = 0.08  # a sentence holding the asked-for kind of answer
+TYPE_BONUS = 0.15  # a sentence holding the asked-for kind of answer
 ANCHOR_BONUS = 0.1  # times the share of the part's names and numbers the sentence holds
-ANSWER_FLOOR = 0.8  # a part's best sentence must rank this high (cosine + overlap + bonuses)
+ANSWER_FLOOR = 0.95  # a part's best sentence must rank this high (cosine + overlap + bonuses)
 PART_FLOOR_DROP = 0.06  # a second or third part may rank this much lower
 DUPLICATE_COSINE = 0.88  # two sentences this close say the same thing
 DUPLICATE_WORDS = 0.5  # ... as do two with the same numbers and this share of stems
@@ -37,9 +37,9 @@ Polarity = Literal["yes", "no"]
 Stance = Literal["yes", "no", "mixed"]
 
 _CAUSE = re.compile(
-    r"\b(because|after|since|due to|in response|response to|saying|said|citing|reason"
+    r"\b(because|after|due to|in response|response to|saying|citing|reasons?"
     r"|as a result|so that|in order to|to protest|amid|over concerns|in exchange|led to"
-    r"|prompted|following|argu\w*|on the grounds|for fear|would)\b",
+    r"|prompted|argu\w*|on the grounds|for fear|unlikely|could lend|since)\b",
     re.IGNORECASE,
 )
 _PLACE = re.compile(r"\b(in|at|from|to|inside|outside|near)\s+(the\s+)?[A-Z]")
