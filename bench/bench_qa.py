@@ -189,12 +189,13 @@ def run(items: Iterable[dict[str, Any]], data_dir: Path) -> list[Labelled]:
 
     from bot.app import create_app
     from bot.settings import ChatSettings
+    from retrieval.settings import ChromaSettings
 
     settings = ChatSettings(
         data_dir=data_dir,
         seeds_dir=REPO / "seeds",
         prompts_dir=REPO / "prompts",
-        chroma={"mode": "persistent"},  # type: ignore[arg-type]
+        chroma=ChromaSettings(mode="persistent"),
     )
     rows = []
     with TestClient(create_app(settings)) as client:

@@ -92,8 +92,8 @@ def search(
         if len(hits) == wanted:
             break
     if reranker is not None and rerank:
-        vector = (query_vectors or {}).get(PRIMARY_SPACE)
-        return reranker.rerank(query, vector, hits, k, settings.rrf_k)
+        primary = (query_vectors or {}).get(PRIMARY_SPACE)
+        return reranker.rerank(query, primary, hits, k, settings.rrf_k)
     return hits
 
 

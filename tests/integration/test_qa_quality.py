@@ -3,8 +3,8 @@
 bench/bench_qa.py runs the same labelling over both splits and prints the tables (see the
 README). Measured on dev: 24 of 50 answerable questions correct and complete, 12 (24%) resting
 on a wrong sentence, 8 wrongful abstentions, 5 of 7 unanswerable questions correctly
-declined, no duplicated fact. The issue's targets (75% / 5% / 100%) are not met; these floors guard the
-measured levels against regressions.
+declined, no duplicated fact. The issue's targets (75% / 5% / 100%) are not met; these
+floors guard the measured levels against regressions.
 """
 
 from __future__ import annotations
