@@ -46,7 +46,7 @@ _CAUSE = re.compile(
 _PLACE = re.compile(r"\b(in|at|from|to|inside|outside|near)\s+(the\s+)?[A-Z]")
 _QUANTITY_WORDS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|"
-    r"millions?|billions?|several|half|percent|per cent)\b|%|\$",
+    r"millions?|billions?|half|percent|per cent)\b|%|\$",
     re.IGNORECASE,
 )
 
