@@ -97,6 +97,7 @@ class FakeRetriever:
                 start=0,
                 end=len(text),
                 score=1.0 / (i + 1),
+                metadata={"title": doc.replace("-", " "), "url": "https://example.org"},
             )
             for i, (doc, text) in enumerate(texts)
         ]
@@ -186,3 +187,17 @@ def test_selector_picks_one_sentence_per_part() -> None:
     assert not any("weather" in t for t in texts)
     assert not plan.unanswered
     assert np.isfinite(part_vectors).all()
+
+
+def test_a_negation_the_question_itself_makes_decides_nothing() -> None:
+    question = "Was the meeting a break with the old 'we don't negotiate with terrorists' rule?"
+    evidence = sentence(
+        "The meeting was a break from the old policy of not negotiating with terrorists."
+    )
+    assert polarity(question, evidence) == "yes"
+
+
+def test_no_verdict_rests_on_an_unsourced_view() -> None:
+    question = "Does Israel have a veto over the talks?"
+    view = sentence("The essay argues that Israel has a veto over the talks.", url=None)
+    assert AnswerSelector.stance(question, [view]) is None

@@ -32,6 +32,7 @@ TYPE_BONUS = 0.15  # a sentence holding the asked-for kind of answer
 ANCHOR_BONUS = 0.1  # times the share of the part's names and numbers the sentence holds
 ANSWER_FLOOR = 1.05  # a part's best sentence must rank this high (cosine + overlap + bonuses)
 PART_FLOOR_DROP = 0.06  # a second or third part may rank this much lower
+CONTRARY_SPREAD = 0.2  # yes/no: evidence the other way is quoted when within this of the best
 DUPLICATE_COSINE = 0.88  # two sentences this close say the same thing
 DUPLICATE_WORDS = 0.5  # ... as do two with the same numbers and this share of stems
 Polarity = Literal["yes", "no"]
@@ -128,9 +129,13 @@ def is_duplicate(a: EvidenceSentence, b: EvidenceSentence, cosine: float) -> boo
 
 
 def polarity(question: str, sentence: EvidenceSentence) -> Polarity:
-    """ "no" when a negation in the sentence scopes over a word the question asks about."""
+    """"no" when the sentence negates a word the question asks about without negating it.
+
+    A word the question itself negates ("the 'we don't negotiate' rule") decides nothing.
+    """
+    asked_negated, asked_plain = tf.negation_profile(tf.tokenize(question))
     negated, _ = tf.negation_profile(tf.tokenize(sentence.text))
-    return "no" if negated & stems_of(question) else "yes"
+    return "no" if negated & (asked_plain - asked_negated) else "yes"
 
 
 _MAX_IDF = 3.0
@@ -231,6 +236,7 @@ class AnswerSelector:
             )
 
         runners: list[tuple[float, int]] = []
+        contrary: list[tuple[float, int]] = []  # yes/no: the best evidence the other way
         for p, part in enumerate(frame.parts):
             ranked, eligible = self.part_scores(part, part_vectors[p], sentences, vectors)
             floor = ANSWER_FLOOR if p == 0 or not chosen else ANSWER_FLOOR - PART_FLOOR_DROP
@@ -248,6 +254,17 @@ class AnswerSelector:
             if picked is not None:
                 chosen.append(picked)
             runners += [(float(ranked[j]), j) for j in close[1:]]
+            if frame.kind == "yes_no" and picked is not None:
+                side = polarity(frame.question, sentences[picked])
+                contrary += [
+                    (float(ranked[j]), j)
+                    for j in order
+                    if ranked[j] >= best - CONTRARY_SPREAD
+                    and polarity(frame.question, sentences[j]) != side
+                ][:1]
+        for _, j in contrary:  # what speaks against the answer comes before more of the same
+            if len(chosen) < MAX_SENTENCES and fresh(j):
+                chosen.append(j)
         for _, j in sorted(runners, key=lambda r: -r[0]):
             if len(chosen) >= MAX_SENTENCES:
                 break
@@ -270,6 +287,8 @@ class AnswerSelector:
         if len(found) > 1:
             return "mixed"
         top = claims[0]
+        if top.seed or not top.sourced:
+            return None  # an opinion essay's view is no verdict
         if overlap(stems_of(question), top.stems) < 0.5:
             return None  # the evidence does not restate what was asked: no verdict
         return found.pop()
