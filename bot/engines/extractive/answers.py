@@ -129,7 +129,7 @@ def is_duplicate(a: EvidenceSentence, b: EvidenceSentence, cosine: float) -> boo
 
 
 def polarity(question: str, sentence: EvidenceSentence) -> Polarity:
-    """"no" when the sentence negates a word the question asks about without negating it.
+    """ "no" when the sentence negates a word the question asks about without negating it.
 
     A word the question itself negates ("the 'we don't negotiate' rule") decides nothing.
     """
