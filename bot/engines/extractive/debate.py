@@ -32,10 +32,10 @@ AnswerFinder = Callable[[str], list[EvidenceSentence]]
 # Direct questions first, then concessions to take up, attacks on the bot's case, claims.
 PRIORITY = {"question": 0, "concession": 1, "challenge": 2, "claim": 3, "precedent": 4}
 MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the bot's own
+QUOTED_WORDS = 9  # words of the user's move quoted to name it
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
-MAX_QUOTED_WORDS = 18
 
 
 def strip_period(text: str) -> str:
@@ -47,16 +47,6 @@ def strip_period(text: str) -> str:
 def join_labels(labels: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-
-
-def short_quote(text: str) -> str:
-    """The user's words, cut to a quotable length."""
-    words = strip_period(text).split()
-    return (
-        " ".join(words)
-        if len(words) <= MAX_QUOTED_WORDS
-        else " ".join(words[:MAX_QUOTED_WORDS]) + "..."
-    )
 
 
 class TurnWriter:
@@ -127,6 +117,10 @@ class TurnWriter:
             "concession": self._concession,
             "challenge": self._challenge,
         }
+        closing = ctx.round.name == "closing"
+        reserve = (b.max_words or 0) // 2 if closing else 0  # a closing weighs, above all
+        if b.max_words is not None:
+            b.max_words -= reserve
         for n, move in enumerate(substantive):
             self.share = self._share(len(substantive) - n)
             item = self._again(move) or handlers[move.kind](move)
@@ -134,6 +128,8 @@ class TurnWriter:
                 clash.append(item)
                 self._remember(move, item)
         self.share = None
+        if b.max_words is not None:
+            b.max_words += reserve
         if not substantive and ctx.round.name != "opening":
             b.framing(b.fresh("no_points"))
         if ctx.round.name == "closing":
@@ -174,13 +170,25 @@ class TurnWriter:
             self._handled.setdefault(target, item)
 
     def _declare(self, template: str) -> bool:
-        """Say an "unanswerable" line once per reply; later moves of the kind share it."""
+        """Say a line once per reply; later moves of the kind share it."""
         if template in self._declared:
             return True
         said = self._say(self.b.fresh(template))
         if said:
             self._declared.add(template)
         return said
+
+    def _unanswerable(self, template: str, move: ReadMove) -> bool:
+        """Say plainly that the sources do not answer this move, naming it by its first words."""
+        words = move.text.rstrip(" .?!").split()
+        said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
+        self.b.begin_move()
+        added = self.b.framing(
+            self.b.fresh(template, said=said.replace("\u201c", "").replace("\u201d", "")),
+            self.b.fresh(f"{template}_generic"),
+        )
+        self.b.end_move()
+        return added
 
     def _is_made(self, kp: KeyPoint) -> bool:
         return kp.id in self.advanced or kp.id in self.made_now
@@ -289,7 +297,7 @@ class TurnWriter:
             )
             if self._argue(near, lead, self.b.fresh("advance_generic", tag=near.label), move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
-        if self._declare("claim_unanswerable"):
+        if self._unanswerable("claim_unanswerable", move):
             return ClashItem(point=move.text, kind=kind, status="unanswerable")
         return None
 
@@ -351,7 +359,7 @@ class TurnWriter:
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
                 )
-        if self._declare("question_unanswerable"):
+        if self._unanswerable("question_unanswerable", move):
             return ClashItem(point=move.text, kind="question", status="unanswerable")
         return None
 
@@ -445,14 +453,14 @@ class TurnWriter:
 
     def _concession(self, move: ReadMove) -> ClashItem | None:
         kp = move.key_point
-        if kp is not None and kp.side == self.ctx.bot_side:
+        if kp is not None and kp.side == self.ctx.bot_side and move.strong:
             lead = self.b.fresh("concession_used", tag=kp.label)
             if self._argue(kp, lead, None, move.focus) or self._say(lead):
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
                 )
-        if self._say(self.b.fresh("concession_noted")):
-            return ClashItem(point=move.text, kind="concession", key_point_id=kp.id if kp else None)
+        if self._declare("concession_noted"):
+            return ClashItem(point=move.text, kind="concession")
         return None
 
     # -- the bot's own case ------------------------------------------------------
@@ -485,8 +493,14 @@ class TurnWriter:
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
-        for concession in self.state.concessions[-2:]:
-            b.framing(b.fresh("closing_concession", quote=short_quote(concession.text)))
+        granted = [
+            self.motion.key_point(c.key_point_id)
+            for c in self.state.concessions
+            if c.key_point_id and self.motion.key_point(c.key_point_id).side == self.ctx.bot_side
+        ]
+        if granted:
+            labels = join_labels(list(dict.fromkeys(kp.label for kp in granted))[-2:])
+            b.framing(b.fresh("closing_concession", tags=labels))
         standing = dropped + [kp for kp in made if kp not in dropped]
         standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
         recalled = 0
