@@ -65,8 +65,9 @@ _FRAMES = re.compile(
 )
 
 
-def _reporter(doc: Doc | Span) -> Token | None:
-    """The first verb of saying or believing with a real subject, if any."""
+def _reporters(doc: Doc | Span) -> list[Token]:
+    """Verbs of saying, believing or showing that have a real subject and a complement."""
+    found: list[Token] = []
     for token in doc:
         if token.pos_ != "VERB" or lemma(token) not in REPORTING_VERBS | FACTIVE_VERBS:
             continue
@@ -75,17 +76,38 @@ def _reporter(doc: Doc | Span) -> Token | None:
             c.dep_ in {"ccomp", "xcomp", "oprd", "dobj"} for c in token.children
         )
         if reports and any(s.lower_ not in {"it", "there"} for s in subjects):
-            return token
-    return None
+            found.append(token)
+    return found
 
 
-def is_attributed(span: Doc | Span) -> str:
-    """The words that attribute ``span`` to a source ("the authors argue"), or ""."""
+def attributed_tokens(doc: Doc) -> set[int]:
+    """Indices of the tokens that state someone's view: the complement of a verb of saying or
+    believing, or the whole sentence under a frame ("according to X", "in X's reading").
+
+    Reporting that presents a fact ("Axios reported", "Leavitt confirmed") does not count.
+    """
+    found: set[int] = set()
+    for sent in doc.sents:
+        if _FRAMES.search(normalize(sent.text)):
+            found |= {t.i for t in sent}
+            continue
+        for verb in _reporters(sent):
+            if lemma(verb) not in REPORTING_VERBS:
+                continue
+            if verb.dep_ == "parataxis":
+                found |= {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
+            for child in verb.children:
+                if child.dep_ in {"ccomp", "xcomp", "oprd", "dobj"}:
+                    found |= {t.i for t in child.subtree}
+    return found
+
+
+def _marker(span: Doc | Span) -> str:
     frame = _FRAMES.search(normalize(span.text))
     if frame:
         return frame.group()
-    verb = _reporter(span)
-    return verb.text if verb is not None and lemma(verb) in REPORTING_VERBS else ""
+    views = [v.text for v in _reporters(span) if lemma(v) in REPORTING_VERBS]
+    return views[0] if views else ""
 
 
 class AttributionJudge:
@@ -94,20 +116,25 @@ class AttributionJudge:
     name = CHECK
 
     def judge(self, claim: str, evidence: str) -> Verdict:
-        """Compare the claim with the evidence sentence that carries most of its words."""
-        claim_doc = nlp.parse(claim)
+        """Claim words found only inside attributed spans make the claim an attributed view."""
+        claim_doc, evidence_doc = nlp.parse(claim), nlp.parse(evidence)
         claim_lemmas = content_lemmas(claim_doc)
-        sentences = list(nlp.parse(evidence).sents)
-        if not claim_lemmas or not sentences:
+        inside = attributed_tokens(evidence_doc)
+        if not claim_lemmas or not inside:
             return no_opinion(CHECK)
-        scored = [(len(claim_lemmas & content_lemmas(s)), s) for s in sentences]
-        best_attributed = max((n for n, s in scored if is_attributed(s)), default=0)
-        best_plain = max((n for n, s in scored if not is_attributed(s)), default=0)
-        if best_attributed == 0 or best_plain >= best_attributed:
+        attributed = content_lemmas(t for t in evidence_doc if t.i in inside)
+        plain = content_lemmas(t for t in evidence_doc if t.i not in inside)
+        only_attributed = (claim_lemmas & attributed) - plain
+        if len(only_attributed) < max(1, round(0.3 * len(claim_lemmas))):
             return no_opinion(CHECK)
-        source = next(s for n, s in scored if n == best_attributed and is_attributed(s))
-        marker = is_attributed(source)
-        claim_verb = _reporter(claim_doc)
+        source = next(
+            s
+            for s in evidence_doc.sents
+            if any(t.i in inside and lemma(t) in only_attributed for t in s)
+        )
+        marker = _marker(source)
+        claim_reporters = _reporters(claim_doc)
+        claim_verb = claim_reporters[0] if claim_reporters else None
         if claim_verb is not None and lemma(claim_verb) in FACTIVE_VERBS:
             return refuse(
                 CHECK,
@@ -125,7 +152,7 @@ class AttributionJudge:
             CHECK,
             Finding(
                 CHECK,
-                claim,
+                ", ".join(sorted(only_attributed)),
                 source.text,
                 f"the evidence attributes this view ('{marker}'); the claim states it as fact",
             ),

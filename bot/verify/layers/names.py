@@ -20,6 +20,16 @@ ALIASES = (
     frozenset({"united nations", "un", "u.n."}),
     frozenset({"united kingdom", "uk", "u.k.", "britain", "great britain"}),
     frozenset({"european union", "eu", "e.u."}),
+    frozenset(
+        {
+            "ngo",
+            "ngos",
+            "nongovernmental organization",
+            "nongovernmental organizations",
+            "non-governmental organization",
+            "non-governmental organizations",
+        }
+    ),
 )
 _DEMONYM_SUFFIXES = ("i", "is", "ian", "ians", "n", "ns", "ese", "ish")
 _DROP = {"the", "'s", "'", "of", "and", "for"}
@@ -55,8 +65,9 @@ def _variants(word: str) -> set[str]:
     return found
 
 
-def _word_in(word: str, evidence_words: set[str]) -> bool:
-    if _variants(word) & evidence_words:
+def _word_in(word: str, evidence_words: set[str], evidence_text: str = "") -> bool:
+    variants = _variants(word)
+    if variants & evidence_words or any(" " in v and v in evidence_text for v in variants):
         return True
     for other in evidence_words:
         if len(other) < 4 or len(word) < 4:
@@ -95,9 +106,9 @@ class NamesJudge:
                 continue
             if mention.label_ == "PERSON" and len(parts) > 1:
                 # A surname is enough, but a first name the evidence contradicts is not.
-                if _word_in(parts[-1], evidence_words):
+                if _word_in(parts[-1], evidence_words, evidence_text):
                     continue
-            elif all(_word_in(p, evidence_words) for p in parts):
+            elif all(_word_in(p, evidence_words, evidence_text) for p in parts):
                 continue
             if (
                 len(parts) == 1

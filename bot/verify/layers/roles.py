@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
+from bot.verify.layers.names import ALIASES
 from bot.verify.layers.syntax import lemma, same_word, snippet
 
 if TYPE_CHECKING:
@@ -16,6 +17,22 @@ if TYPE_CHECKING:
 CHECK = "roles"
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis", "csubj"})
 _NOMINAL = frozenset({"NOUN", "PROPN"})
+SPEECH_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "announce",
+        "report",
+        "state",
+        "add",
+        "note",
+        "write",
+        "claim",
+        "argue",
+        "confirm",
+        "deny",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +45,15 @@ class Event:
 
 
 def _key(token: Token) -> str:
-    return token.lower_ if token.pos_ == "PROPN" else lemma(token)
+    """Who a noun names: the surname for a person, one spelling for an aliased country."""
+    if token.pos_ != "PROPN":
+        return lemma(token)
+    compounds = [c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    full = " ".join([*compounds, token.lower_])
+    for group in ALIASES:
+        if full in group or token.lower_ in group:
+            return min(group)
+    return token.lower_
 
 
 def _nominals(token: Token) -> set[str]:
@@ -40,8 +65,17 @@ def _nominals(token: Token) -> set[str]:
     return found
 
 
+def _with_conjuncts(token: Token) -> set[str]:
+    """A subject and the subjects joined to it ("Qatar and Egypt")."""
+    found = {_key(token)}
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in _NOMINAL:
+            found |= _with_conjuncts(child)
+    return found
+
+
 def events(doc: Doc) -> list[Event]:
-    """Each verb with an agent and at least one other participant."""
+    """Each verb with a nominal agent, and the other participants it governs."""
     found: list[Event] = []
     for verb in doc:
         if verb.pos_ != "VERB":
@@ -50,24 +84,32 @@ def events(doc: Doc) -> list[Event]:
         others: set[str] = set()
         for child in verb.children:
             if child.dep_ == "nsubj" and child.pos_ in _NOMINAL:
-                agents.add(_key(child))
+                agents |= _with_conjuncts(child)
             elif child.dep_ == "agent":  # passive "by X"
-                agents |= {_key(c) for c in child.children if c.pos_ in _NOMINAL}
+                for noun in child.children:
+                    if noun.pos_ in _NOMINAL:
+                        agents |= _with_conjuncts(noun)
             elif child.dep_ not in _CLAUSE_DEPS | {"nsubj", "aux", "auxpass", "neg", "punct"}:
                 others |= _nominals(child)
         others -= agents
-        if agents and others:
+        if agents:
             found.append(Event(verb, frozenset(agents), frozenset(others)))
     return found
 
 
+def _named_agents(event: Event) -> set[str]:
+    return {
+        _key(t) for t in event.verb.children if t.dep_ == "nsubj" and t.pos_ == "PROPN"
+    } & event.agents
+
+
 class RolesJudge:
-    """Refuses a claim that swaps the doer and the one done to."""
+    """Refuses a claim that swaps the doer and the one done to, or names another doer."""
 
     name = CHECK
 
     def judge(self, claim: str, evidence: str) -> Verdict:
-        """For each claim event, the evidence's same event must not have the roles swapped."""
+        """Compare each claim event with the evidence's events of the same verb."""
         evidence_events = events(nlp.parse(evidence))
         findings: list[Finding] = []
         for event in events(nlp.parse(claim)):
@@ -77,15 +119,30 @@ class RolesJudge:
             swapped = next(
                 (e for e in same if e.agents & event.others and e.others & event.agents), None
             )
-            if swapped is not None:
-                findings.append(
-                    Finding(
-                        CHECK,
-                        snippet(event.verb),
-                        snippet(swapped.verb),
-                        f"the claim has {', '.join(sorted(event.agents))} as the one who "
-                        f"'{event.verb.text}'; in the evidence it is "
-                        f"{', '.join(sorted(swapped.agents))}",
-                    )
+            # Another named doer of the same act ("Breyer dissented", not Roberts); not for
+            # verbs of saying, where many speakers say many things.
+            named = _named_agents(event) if lemma(event.verb) not in SPEECH_VERBS else set()
+            other_doer = next(
+                (
+                    e
+                    for e in same
+                    if named
+                    and _named_agents(e)
+                    and (not e.others or not event.others or e.others & event.others)
+                ),
+                None,
+            )
+            rival = swapped or other_doer
+            if rival is None:
+                continue
+            findings.append(
+                Finding(
+                    CHECK,
+                    snippet(event.verb),
+                    snippet(rival.verb),
+                    f"the claim has {', '.join(sorted(event.agents))} as the one who "
+                    f"'{event.verb.text}'; in the evidence it is "
+                    f"{', '.join(sorted(rival.agents))}",
                 )
+            )
         return refuse(CHECK, *findings) if findings else no_opinion(CHECK)

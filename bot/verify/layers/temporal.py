@@ -48,6 +48,31 @@ def _sequence_pair(marker: Token) -> tuple[Token, Token] | None:
     return (earlier, later) if earlier is not later else None
 
 
+_TIME_WORDS = frozenset(
+    [
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "week",
+        "month",
+        "year",
+        "decade",
+        "century",
+        "period",
+        "while",
+        "time",
+    ]
+)
+
+
+def _is_time(token: Token) -> bool:
+    """A duration or date ("after 584 days", "before 2020"), not an event."""
+    return (
+        token.lemma_.lower() in _TIME_WORDS or token.ent_type_ in {"DATE", "TIME"} or token.like_num
+    )
+
+
 def order_pairs(doc: Doc) -> list[tuple[Token, Token]]:
     """Pairs (earlier event, later event) stated by the connectives of ``doc``."""
     pairs: list[tuple[Token, Token]] = []
@@ -62,7 +87,7 @@ def order_pairs(doc: Doc) -> list[tuple[Token, Token]]:
             continue
         sub = _object(token)
         main = clause_head(token.head if token.dep_ != "mark" else token.head.head)
-        if sub is None or main is sub:
+        if sub is None or main is sub or _is_time(sub):
             continue
         pairs.append((main, sub) if word in BEFORE else (sub, main))
     return pairs
