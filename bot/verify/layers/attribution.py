@@ -57,8 +57,49 @@ REPORTING_VERBS = frozenset(
 FACTIVE_VERBS = frozenset(
     ["show", "prove", "establish", "demonstrate", "confirm", "reveal", "find", "know"]
 )
+# "According to final results", "the plan said": a record's content, not someone's view.
+RECORDS = frozenset(
+    [
+        "result",
+        "results",
+        "report",
+        "reports",
+        "figure",
+        "figures",
+        "data",
+        "record",
+        "records",
+        "count",
+        "tally",
+        "statistic",
+        "statistics",
+        "document",
+        "documents",
+        "filing",
+        "poll",
+        "plan",
+        "agreement",
+        "deal",
+        "treaty",
+        "law",
+        "statute",
+        "act",
+        "bill",
+        "resolution",
+        "memorandum",
+        "text",
+        "order",
+        "directive",
+        "ruling",
+        "decision",
+        "framework",
+        "proposal",
+    ]
+)
 _FRAMES = re.compile(
-    r"\baccording to\b|\bin (?:the )?[\w' ]{0,40}?(?:'s?|s')? "
+    r"\baccording to (?!(?:the |final |official |preliminary |its |their )*"
+    r"(?:results?|reports?|figures?|data|records?|count|tally|statistics?|documents?|filings?)\b)"
+    r"|\bin (?:the )?[\w' ]{0,40}?(?:'s?|s')? "
     r"(?:view|reading|opinion|assessment|interpretation|words|telling|account|estimation)\b"
     r"|\b(?:reading|view|argument|contention|position|opinion|interpretation|claim) is that\b"
     r"|\bin (?:his|her|their|its|our|my) (?:view|reading|opinion|assessment|words)\b",
@@ -75,7 +116,8 @@ def _reporters(doc: Doc | Span) -> list[Token]:
         reports = token.dep_ == "parataxis" or any(
             c.dep_ in {"ccomp", "xcomp", "oprd", "dobj"} for c in token.children
         )
-        if reports and any(s.lower_ not in {"it", "there"} for s in subjects):
+        speakers = [s for s in subjects if s.lower_ not in {"it", "there"}]
+        if reports and speakers and not all(lemma(s) in RECORDS for s in speakers):
             found.append(token)
     return found
 

@@ -48,6 +48,7 @@ class Value:
     kind: str  # "number", "ordinal", "year", "month"
     unit: str
     text: str
+    owner: str = ""  # the named subject of the clause: "Fatah" in "Fatah won 45"
 
 
 def _number(token: Token) -> tuple[float, str] | None:
@@ -80,6 +81,18 @@ def _unit(token: Token) -> str:
     return ""
 
 
+def _owner(token: Token) -> str:
+    """The named subject of the verb whose object the number is ("Fatah won 45 seats")."""
+    if token.dep_ == "dobj":
+        verb = token.head
+    elif token.dep_ == "nummod" and token.head.dep_ == "dobj":
+        verb = token.head.head
+    else:
+        return ""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject.lower_ if subject is not None and subject.pos_ == "PROPN" else ""
+
+
 def values(doc: Doc) -> list[Value]:
     """The numbers, ordinals, years and months written in ``doc``, scales applied."""
     found: list[Value] = []
@@ -104,7 +117,7 @@ def values(doc: Doc) -> list[Value]:
             unit = _unit(token)
         if token.lower_ in SCALES:
             continue
-        found.append(Value(value, kind, unit, token.text))
+        found.append(Value(value, kind, unit, token.text, _owner(token)))
     return found
 
 
@@ -129,6 +142,18 @@ class NumbersJudge:
                 findings.append(
                     Finding(
                         CHECK, value.text, "", f"{value.kind} {value.text} is not in the evidence"
+                    )
+                )
+                continue
+            owners = {v.owner for v in same}
+            if value.owner and "" not in owners and value.owner not in owners:
+                findings.append(
+                    Finding(
+                        CHECK,
+                        f"{value.owner} ... {value.text}",
+                        f"{same[0].owner} ... {same[0].text}",
+                        f"{value.text} goes with {same[0].owner} in the evidence, "
+                        f"not {value.owner}",
                     )
                 )
                 continue

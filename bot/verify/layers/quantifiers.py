@@ -6,11 +6,14 @@ import re
 
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
+from bot.verify.layers.numbers import values
 from bot.verify.layers.syntax import normalize
 
 CHECK = "quantifiers"
 _UNIVERSAL = ("all", "every", "each", "entire", "whole", "both", "unanimous", "unanimously")
 _NEGATIVE = ("none", "no", "not", "n't", "never", "neither", "nor", "nobody", "nothing", "without")
+_PLURAL = ("several", "many", "multiple", "numerous", "various", "a number of", "dozens",
+           "hundreds", "thousands")  # fmt: skip
 # What in the evidence licenses each quantifier of the claim.
 LICENSES: dict[str, tuple[str, ...]] = {
     "all": _UNIVERSAL,
@@ -38,6 +41,10 @@ LICENSES: dict[str, tuple[str, ...]] = {
         "majority",
     ),  # fmt: skip
     "always": ("always", "every time", "each time", "invariably", "consistently"),
+    "several": _PLURAL,
+    "many": _PLURAL,
+    "multiple": _PLURAL,
+    "numerous": _PLURAL,
 }
 # Words in the evidence that contradict a universal or unanimous claim outright.
 CONFLICTS: dict[str, tuple[str, ...]] = {
@@ -45,6 +52,9 @@ CONFLICTS: dict[str, tuple[str, ...]] = {
     "all": ("some", "most", "several", "partly", "partially", "except"),
     "always": ("sometimes", "occasionally", "often", "usually"),
     "never": ("once", "sometimes", "occasionally", "previously"),
+    "several": ("only", "sole", "single"),
+    "many": ("only", "sole", "single", "few"),
+    "multiple": ("only", "sole", "single"),
 }
 CONFLICTS["unanimously"] = CONFLICTS["unanimous"]
 CONFLICTS["every"] = CONFLICTS["all"]
@@ -63,7 +73,8 @@ class QuantifiersJudge:
         """Each quantifier of the claim needs a licence in the evidence."""
         claim_doc, evidence_doc = nlp.parse(claim), nlp.parse(evidence)
         text = normalize(evidence)
-        has_number = any(t.like_num for t in evidence_doc)
+        # A count of two or more (not a year) licenses "some" and "several".
+        has_number = any(v.kind == "number" and v.value >= 2 for v in values(evidence_doc))
         findings: list[Finding] = []
         for token in claim_doc:
             word = token.lower_
@@ -83,7 +94,9 @@ class QuantifiersJudge:
             }:
                 continue
             conflict = next((w for w in CONFLICTS.get(word, ()) if _has(text, w)), None)
-            licensed = any(_has(text, w) for w in LICENSES[word]) or (word == "some" and has_number)
+            licensed = any(_has(text, w) for w in LICENSES[word]) or (
+                word in {"some", "several", "multiple"} and has_number
+            )
             if conflict and not _has(text, word):
                 findings.append(
                     Finding(

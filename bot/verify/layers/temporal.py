@@ -73,11 +73,42 @@ def _is_time(token: Token) -> bool:
     )
 
 
+# Verbs that carry no event of their own: "the resignation came after ..." is the resignation.
+LIGHT_VERBS = frozenset({"come", "happen", "occur", "take", "be", "follow", "precede"})
+
+
+def _event(token: Token) -> Token:
+    """The word that names the event: the subject of a light verb, else the token."""
+    if token.lemma_.lower() in LIGHT_VERBS:
+        subject = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None:
+            return subject
+    return token
+
+
+def _verb_pair(verb: Token) -> tuple[Token, Token] | None:
+    """ "A followed B" (B first) and "A preceded B" (A first)."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if subject is None or obj is None:
+        return None
+    return (obj, subject) if verb.lemma_.lower() == "follow" else (subject, obj)
+
+
 def order_pairs(doc: Doc) -> list[tuple[Token, Token]]:
     """Pairs (earlier event, later event) stated by the connectives of ``doc``."""
+    return [(_event(a), _event(b)) for a, b in _raw_pairs(doc)]
+
+
+def _raw_pairs(doc: Doc) -> list[tuple[Token, Token]]:
     pairs: list[tuple[Token, Token]] = []
     for token in doc:
         word = token.lower_
+        if token.pos_ == "VERB" and token.lemma_.lower() in {"follow", "precede"}:
+            pair = _verb_pair(token)
+            if pair is not None:
+                pairs.append(pair)
+            continue
         if word in SEQUENCE and token.dep_ == "advmod":
             pair = _sequence_pair(token)
             if pair is not None:
