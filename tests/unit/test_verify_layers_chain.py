@@ -116,7 +116,7 @@ def test_a_faithful_paraphrase_is_supported_by_the_semantic_layer() -> None:
 
 
 def test_synonyms_count_as_overlap() -> None:
-    overlap, missing = SemanticJudge(HashEmbeddings()).overlap(PARAPHRASE, EVIDENCE)
+    overlap, missing, _ = SemanticJudge(HashEmbeddings()).overlap(PARAPHRASE, EVIDENCE)
     assert "freed" not in missing
     assert overlap == 1.0
 
@@ -127,6 +127,15 @@ def test_a_hard_negative_is_refused_by_its_rule_with_the_parts_compared() -> Non
     assert verdict.check == "negation"
     assert "held" in verdict.reasons[0].claim_part
     assert "released" in verdict.reasons[0].evidence_part
+
+
+def test_a_claim_that_adds_a_phrase_is_refused_with_the_phrase() -> None:
+    verdict = chain().judge(
+        "Hamas released Edan Alexander in May 2025 to secure humanitarian corridors.", EVIDENCE
+    )
+    assert verdict.supported is False
+    assert verdict.check == "semantic"
+    assert "humanitarian corridors" in verdict.reasons[0].claim_part
 
 
 def test_an_unrelated_claim_is_a_firm_semantic_no() -> None:

@@ -96,9 +96,13 @@ RECORDS = frozenset(
         "proposal",
     ]
 )
+# "According to final results", "according to Axios and Israeli media": reported facts.
+_FACT_SOURCES = (
+    r"results?|reports?|reporting|figures?|data|records?|count|tally|statistics?|documents?"
+    r"|filings?|media|press|outlets?"
+)
 _FRAMES = re.compile(
-    r"\baccording to (?!(?:the |final |official |preliminary |its |their )*"
-    r"(?:results?|reports?|figures?|data|records?|count|tally|statistics?|documents?|filings?)\b)"
+    rf"\baccording to (?![^,.;]{{0,60}}\b(?:{_FACT_SOURCES})\b)"
     r"|\bin (?:the )?[\w' ]{0,40}?(?:'s?|s')? "
     r"(?:view|reading|opinion|assessment|interpretation|words|telling|account|estimation)\b"
     r"|\b(?:reading|view|argument|contention|position|opinion|interpretation|claim) is that\b"
@@ -141,6 +145,25 @@ def attributed_tokens(doc: Doc) -> set[int]:
             for child in verb.children:
                 if child.dep_ in {"ccomp", "xcomp", "oprd", "dobj"}:
                     found |= {t.i for t in child.subtree}
+    return found
+
+
+def source_tokens(doc: Doc) -> set[int]:
+    """Indices of the words that name a claim's source and its verb ("The essay says", "According
+    to Axios"): they need not appear in the evidence, which is the source's own text."""
+    found: set[int] = set()
+    for verb in _reporters(doc):
+        found.add(verb.i)
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "aux", "mark"}:
+                found |= {t.i for t in child.subtree}
+    for token in doc:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
+            found |= {t.i for t in token.subtree} | {t.i for t in doc[token.i + 1].subtree}
     return found
 
 

@@ -16,7 +16,20 @@ CHECK = "names"
 NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"})
 # Spellings nobody reads as another entity.
 ALIASES = (
-    frozenset({"united states", "us", "u.s.", "usa", "u.s.a.", "america"}),
+    # "Washington" is the US government in this domain's sources.
+    frozenset(
+        {
+            "united states",
+            "us",
+            "u.s.",
+            "usa",
+            "u.s.a.",
+            "america",
+            "american",
+            "americans",
+            "washington",
+        }
+    ),
     frozenset({"united nations", "un", "u.n."}),
     frozenset({"united kingdom", "uk", "u.k.", "britain", "great britain"}),
     frozenset({"european union", "eu", "e.u."}),
@@ -37,7 +50,9 @@ _DROP = {"the", "'s", "'", "of", "and", "for"}
 
 def _parts(span: Span) -> list[str]:
     return [
-        t.lower_.replace("\u2019", "'") for t in span if t.lower_ not in _DROP and not t.is_punct
+        t.lower_.replace("\u2019", "'").rstrip(".,;:")
+        for t in span
+        if t.lower_ not in _DROP and not t.is_punct
     ]
 
 
@@ -102,7 +117,7 @@ class NamesJudge:
         findings: list[Finding] = []
         for mention in name_mentions(nlp.parse(claim)):
             parts = _parts(mention)
-            if not parts or normalize(mention.text) in evidence_text:
+            if not parts or normalize(mention.text).rstrip(".,;:") in evidence_text:
                 continue
             if mention.label_ == "PERSON" and len(parts) > 1:
                 # A surname is enough, but a first name the evidence contradicts is not.

@@ -8,6 +8,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.verify.layers import nlp
+from bot.verify.layers.attribution import source_tokens
 from bot.verify.layers.base import Finding, Verdict
 from bot.verify.layers.syntax import expand, is_content, lemma
 
@@ -23,6 +24,7 @@ class SemanticThresholds:
     min_cosine: float = 0.5  # embedding similarity, for a yes
     reject_below: float = 0.45  # mean under which the answer is a firm no
     reject_overlap: float = 0.3  # overlap under which the answer is a firm no
+    novel_run: int = 3  # this many adjacent claim words absent from the evidence: an added fact
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -41,15 +43,32 @@ class SemanticJudge:
         self.embeddings = embeddings
         self.thresholds = thresholds or SemanticThresholds()
 
-    def overlap(self, claim: str, evidence: str) -> tuple[float, list[str]]:
-        """Share of claim content words in the evidence (as lemma or synonym), and the missing."""
+    def overlap(self, claim: str, evidence: str) -> tuple[float, list[str], list[str]]:
+        """Share of claim content words in the evidence (as lemma or synonym), the missing
+        words, and runs of adjacent missing words (a phrase the evidence does not have)."""
         evidence_doc = nlp.parse(evidence)
         evidence_lemmas = {lemma(t) for t in evidence_doc} | {t.lower_ for t in evidence_doc}
-        words = [t for t in nlp.parse(claim) if is_content(t)]
+        claim_doc = nlp.parse(claim)
+        source = source_tokens(claim_doc)
+        words = [t for t in claim_doc if is_content(t) and t.i not in source]
         if not words:
-            return 0.0, []
-        missing = [t.text for t in words if not (expand(t) | {t.lower_}) & evidence_lemmas]
-        return 1 - len(missing) / len(words), missing
+            return 0.0, [], []
+        absent = {t.i for t in words if not (expand(t) | {t.lower_}) & evidence_lemmas}
+        runs: list[str] = []
+        run: list[str] = []
+        for token in claim_doc:
+            if token.i in source:
+                continue
+            if token.i in absent:
+                run.append(token.text)
+            elif token.is_punct or is_content(token):
+                if len(run) >= self.thresholds.novel_run:
+                    runs.append(" ".join(run))
+                run = []
+        if len(run) >= self.thresholds.novel_run:
+            runs.append(" ".join(run))
+        missing = [t.text for t in words if t.i in absent]
+        return 1 - len(missing) / len(words), missing, runs
 
     def cosine(self, claim: str, evidence: str) -> float:
         """Best similarity of the claim to the evidence or to one of its sentences."""
@@ -60,7 +79,7 @@ class SemanticJudge:
     def judge(self, claim: str, evidence: str) -> Verdict:
         """Yes above the thresholds, no well below them, no opinion between."""
         limits = self.thresholds
-        overlap, missing = self.overlap(claim, evidence)
+        overlap, missing, runs = self.overlap(claim, evidence)
         cosine = self.cosine(claim, evidence)
         score = round((overlap + cosine) / 2, 4)
         detail = f"overlap {overlap:.2f}, cosine {cosine:.2f}, score {score:.2f}"
@@ -68,6 +87,9 @@ class SemanticJudge:
         finding = Finding(CHECK, gap, "", detail + (f"; not in the evidence: {gap}" if gap else ""))
         if score < limits.reject_below or overlap < limits.reject_overlap:
             return Verdict(False, CHECK, [finding], score)
+        if runs:
+            added = Finding(CHECK, runs[0], "", f"the claim adds '{runs[0]}', not in the evidence")
+            return Verdict(False, CHECK, [added, finding], score)
         if (
             score >= limits.support
             and overlap >= limits.min_overlap

@@ -99,7 +99,16 @@ def content_lemmas(span: Doc | Span | Iterable[Token]) -> set[str]:
 def expand(token: Token) -> frozenset[str]:
     """The lemma with its frequent-sense synonyms and related forms."""
     base = lemma(token)
-    return nlp.synonyms(base, nlp.wordnet_pos(token.pos_)) | nlp.related_forms(base)
+    pos = nlp.wordnet_pos(token.pos_)
+    found = nlp.synonyms(base, pos) | nlp.related_forms(base)
+    particle = next(
+        (c.lower_ for c in token.children if c.dep_ in {"prt", "advmod"} and c.i == token.i + 1),
+        None,
+    )
+    if particle:  # "step down" ~ resign ~ resignation
+        for synonym in nlp.synonyms(f"{base} {particle}", pos):
+            found |= nlp.related_forms(synonym) | {synonym}
+    return found
 
 
 def same_word(a: Token, b: Token) -> bool:
