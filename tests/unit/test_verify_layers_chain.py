@@ -330,3 +330,19 @@ def test_a_missing_spacy_model_names_the_verify_extra(monkeypatch: pytest.Monkey
     finally:
         monkeypatch.undo()
         nlp.spacy_model.cache_clear()
+
+
+def test_the_semantic_layer_embeds_a_passage_once_for_many_claims() -> None:
+    class Counting(HashEmbeddings):
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            self.texts += texts
+            return super().embed_documents(texts)
+
+    embeddings = Counting()
+    judge = SemanticJudge(embeddings)
+    judge.cosine("Hamas freed Alexander.", EVIDENCE)
+    judge.cosine("Alexander was released in May 2025.", EVIDENCE)
+    assert embeddings.texts.count(EVIDENCE) == 1

@@ -13,6 +13,7 @@ from bot.verify.layers.base import Finding, Verdict
 from bot.verify.layers.syntax import expand, is_content, lemma
 
 CHECK = "semantic"
+VECTOR_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,17 @@ class SemanticJudge:
     ) -> None:
         self.embeddings = embeddings
         self.thresholds = thresholds or SemanticThresholds()
+        # Unit vectors of texts already embedded: the same passage backs many claims.
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if len(self._vectors) > VECTOR_CACHE_SIZE:
+            self._vectors.clear()
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            fresh = _unit(np.asarray(self.embeddings.embed_documents(missing), dtype=float))
+            self._vectors.update(zip(missing, fresh, strict=True))
+        return np.stack([self._vectors[t] for t in texts])
 
     def overlap(self, claim: str, evidence: str) -> tuple[float, list[str], list[str]]:
         """Share of claim content words in the evidence (as lemma or synonym), the missing
@@ -73,7 +85,7 @@ class SemanticJudge:
     def cosine(self, claim: str, evidence: str) -> float:
         """Best similarity of the claim to the evidence or to one of its sentences."""
         parts = list(dict.fromkeys([evidence, *(s.text for s in nlp.parse(evidence).sents)]))
-        vectors = _unit(np.asarray(self.embeddings.embed_documents([claim, *parts]), dtype=float))
+        vectors = self._embed([claim, *parts])
         return float(np.max(vectors[1:] @ vectors[0]))
 
     def judge(self, claim: str, evidence: str) -> Verdict:
