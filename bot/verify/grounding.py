@@ -55,6 +55,23 @@ _ATTRIBUTION = re.compile(
 )
 
 
+def source_prefix(claim: str) -> tuple[str, str]:
+    """Split a claim into the part naming its source and the rest ("", claim when none).
+
+    As :func:`split_attribution`, but the verb that ends the source must be in lowercase, so
+    "The United States was ..." names no source.
+    """
+    prefix, body = split_attribution(claim)
+    words = prefix.rstrip(",").split()
+    if words and words[-1] == "that":
+        words = words[:-1]
+    if not prefix or prefix[:1] in "Aa" and prefix.lower().startswith(("according", "as ")):
+        return prefix, body
+    if not words or not words[-1].islower():
+        return "", claim
+    return prefix, body
+
+
 def _fail(*reasons: str) -> SupportResult:
     findings = [Finding("span", "", "", reason) for reason in reasons]
     return SupportResult(supported=False, support=0.0, reasons=list(reasons), findings=findings)
@@ -180,7 +197,7 @@ class GroundingVerifier:
         findings = self._lexical_findings(text, quote, title)
         if findings:
             return _refused(findings, 0.0, text, quote)
-        prefix, body = split_attribution(text)
+        prefix, body = source_prefix(text)
         # "According to X, V" / "X says that V": the evidence is X's own text, so V is judged
         # as X's statement (the attribution rule, bare V vs X's view, does not apply).
         chain = self.attributed_chain if prefix else self.chain

@@ -50,8 +50,21 @@ REPORTING_VERBS = frozenset(
         "frame",
         "opine",
         "posit",
+        "emphasize",
+        "emphasise",
+        "stress",
+        "conclude",
+        "assess",
+        "judge",
+        "consider",
+        "view",
     ]
 )
+# Verbs that give their object a description: "described the talks as a break".
+DESCRIBING_VERBS = frozenset(
+    ["describe", "call", "characterize", "characterise", "portray", "label", "brand", "dub",
+     "term", "regard", "view", "consider", "frame", "hail", "denounce", "condemn"]
+)  # fmt: skip
 # Verbs that present their complement as established; evidence that only argues it does not
 # license them.
 FACTIVE_VERBS = frozenset(
@@ -143,7 +156,10 @@ def attributed_tokens(doc: Doc) -> set[int]:
             if verb.dep_ == "parataxis":
                 found |= {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
             for child in verb.children:
-                if child.dep_ in {"ccomp", "xcomp", "oprd", "dobj"}:
+                described = child.dep_ == "prep" and child.lower_ == "as"
+                if child.dep_ in {"ccomp", "xcomp", "oprd", "dobj"} or (
+                    described and lemma(verb) in DESCRIBING_VERBS
+                ):
                     found |= {t.i for t in child.subtree}
     return found
 

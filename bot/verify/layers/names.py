@@ -75,9 +75,18 @@ def name_mentions(doc: Doc) -> list[Span]:
 def _variants(word: str) -> set[str]:
     found = {word}
     for group in ALIASES:
-        if word in group:
-            found |= group
+        # Mentions lose their final period ("U.S." is read as "u.s").
+        if word in group or word in {alias.rstrip(".") for alias in group}:
+            found |= group | {alias.rstrip(".") for alias in group}
     return found
+
+
+def _country_stem(word: str) -> str:
+    """The stem a country name shares with its adjective (Turkey, Turkish: "turk")."""
+    for suffix in ("ish", "ian", "ese", "ey", "y", "i", "an"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
 def _word_in(word: str, evidence_words: set[str], evidence_text: str = "") -> bool:
@@ -89,6 +98,9 @@ def _word_in(word: str, evidence_words: set[str], evidence_text: str = "") -> bo
             continue
         longer, shorter = (other, word) if len(other) > len(word) else (word, other)
         if longer.startswith(shorter) and longer[len(shorter) :] in _DEMONYM_SUFFIXES:
+            return True
+        stem = _country_stem(word)
+        if stem != word and stem == _country_stem(other) and other[:1].isalpha():
             return True
     return False
 

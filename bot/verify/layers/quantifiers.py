@@ -14,6 +14,9 @@ _UNIVERSAL = ("all", "every", "each", "entire", "whole", "both", "unanimous", "u
 _NEGATIVE = ("none", "no", "not", "n't", "never", "neither", "nor", "nobody", "nothing", "without")
 _PLURAL = ("several", "many", "multiple", "numerous", "various", "a number of", "dozens",
            "hundreds", "thousands")  # fmt: skip
+_EXCLUSIVE = ("only", "exclusively", "solely", "entirely", "wholly", "alone", "all")
+_SINGLE = ("single", "sole", "lone", "only", "one", "just one", "a lone")
+_PARTIAL = ("largely", "mostly", "mainly", "primarily", "partly", "partially", "chiefly")
 # What in the evidence licenses each quantifier of the claim.
 LICENSES: dict[str, tuple[str, ...]] = {
     "all": _UNIVERSAL,
@@ -42,6 +45,14 @@ LICENSES: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "always": ("always", "every time", "each time", "invariably", "consistently"),
     "several": _PLURAL,
+    "exclusively": _EXCLUSIVE,
+    "solely": _EXCLUSIVE,
+    "entirely": _EXCLUSIVE,
+    "wholly": _EXCLUSIVE,
+    "single": _SINGLE,
+    "sole": _SINGLE,
+    "lone": _SINGLE,
+    "latest": ("last", "final", "latest", "most recent"),
     "many": _PLURAL,
     "multiple": _PLURAL,
     "numerous": _PLURAL,
@@ -56,6 +67,10 @@ CONFLICTS: dict[str, tuple[str, ...]] = {
     "many": ("only", "sole", "single", "few"),
     "multiple": ("only", "sole", "single"),
 }
+for _word in ("exclusively", "solely", "entirely", "wholly"):
+    CONFLICTS[_word] = _PARTIAL
+for _word in ("single", "sole", "lone"):
+    CONFLICTS[_word] = ("several", "multiple", "two", "both", "many", "series")
 CONFLICTS["unanimously"] = CONFLICTS["unanimous"]
 CONFLICTS["every"] = CONFLICTS["all"]
 
