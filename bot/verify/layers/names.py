@@ -9,7 +9,7 @@ from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
 from bot.verify.layers.syntax import normalize
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 
 CHECK = "names"
@@ -63,13 +63,25 @@ def name_mentions(doc: Doc) -> list[Span]:
     spans += [
         doc[t.i : t.i + 1]
         for t in doc
-        if t.pos_ == "PROPN"
+        if (t.pos_ == "PROPN" or _unknown_first_word(t))
         and t.i not in covered
         and t.text[:1].isupper()
         and t.is_alpha
         and not (t.is_sent_start and t.is_stop)
     ]
     return spans
+
+
+def _unknown_first_word(token: Token) -> bool:
+    """A capitalized first word the tagger calls a noun but WordNet does not know: a name
+    ("Witkoff held talks" is tagged NOUN by the small model)."""
+    return bool(
+        token.is_sent_start
+        and token.pos_ == "NOUN"
+        and token.text[:1].isupper()
+        and not nlp.synonyms(token.lower_, None) - {token.lower_}
+        and not nlp.synonyms(token.lemma_.lower(), None) - {token.lemma_.lower()}
+    )
 
 
 def _variants(word: str) -> set[str]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
 from bot.verify.layers.names import ALIASES
-from bot.verify.layers.syntax import lemma, same_word, snippet
+from bot.verify.layers.syntax import lemma, normalize, same_word, snippet
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -33,6 +34,46 @@ SPEECH_VERBS = frozenset(
         "deny",
     ]
 )
+
+
+# "A rather than B", "from A to B": a claim that swaps A and B reverses the evidence. Each
+# side is read as the (up to) four words next to the contrast.
+_SIDE = r"((?:[\w'-]+ ){0,3}[\w'-]+)"
+_CONTRASTS = (
+    re.compile(rf"{_SIDE} (?:rather than|instead of|and not) (?:from |of |with )?{_SIDE}"),
+    re.compile(rf"\bfrom {_SIDE} to {_SIDE}"),
+)
+
+
+def _phrase_key(phrase: str) -> frozenset[str]:
+    """The content words of a phrase, for comparing the two sides of a contrast."""
+    return frozenset(w for w in re.findall(r"[a-z0-9']+", phrase) if w not in _FILLER)
+
+
+_FILLER = frozenset({"the", "a", "an", "its", "his", "her", "their", "own", "of", "from", "to"})
+
+
+def _flat(text: str) -> str:
+    """Normalized text with dotted initials joined ("u.s." -> "us")."""
+    return re.sub(r"\b([a-z])\.([a-z])\.", r"\1\2", normalize(text))
+
+
+def contrast_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
+    """Contrasts ("A rather than B") the claim states the other way round from the evidence."""
+    claim_text, evidence_text = _flat(claim), _flat(evidence)
+    swaps: list[tuple[str, str]] = []
+    for pattern in _CONTRASTS:
+        for c in pattern.finditer(claim_text):
+            first, second = _phrase_key(c.group(1)), _phrase_key(c.group(2))
+            if not first or not second or first == second:
+                continue
+            for e in pattern.finditer(evidence_text):
+                e_first, e_second = _phrase_key(e.group(1)), _phrase_key(e.group(2))
+                ends_first = bool(first & e_second) and not first & e_first
+                ends_second = bool(second & e_first) and not second & e_second
+                if ends_first and ends_second:
+                    swaps.append((c.group(0), e.group(0)))
+    return swaps
 
 
 @dataclass(frozen=True)
@@ -111,7 +152,10 @@ class RolesJudge:
     def judge(self, claim: str, evidence: str) -> Verdict:
         """Compare each claim event with the evidence's events of the same verb."""
         evidence_events = events(nlp.parse(evidence))
-        findings: list[Finding] = []
+        findings = [
+            Finding(CHECK, mine, theirs, "the claim swaps the two sides the evidence contrasts")
+            for mine, theirs in contrast_swaps(claim, evidence)
+        ]
         for event in events(nlp.parse(claim)):
             same = [e for e in evidence_events if same_word(event.verb, e.verb)]
             if not same or any(e.agents & event.agents for e in same):

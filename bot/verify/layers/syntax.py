@@ -57,6 +57,9 @@ HEDGE_GOVERNORS = frozenset(
         "envisage",
         "risk",
         "prepare",
+        "set",
+        "schedule",
+        "due",
     ]
 )
 HEDGE_NOUNS = frozenset(
@@ -167,6 +170,10 @@ def is_hedged(token: Token) -> bool:
             return True
     parent = head.head
     if head.dep_ in {"xcomp", "ccomp", "advcl"} and lemma(parent) in HEDGE_GOVERNORS:
+        return True
+    # "forces were to leave": an obligation or plan, not a departure.
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+    if head.dep_ == "xcomp" and lemma(parent) == "be" and to:
         return True
     if head.dep_ in {"acl", "relcl", "pcomp", "pobj"} and lemma(parent) in HEDGE_NOUNS:
         return True
