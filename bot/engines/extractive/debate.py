@@ -32,10 +32,10 @@ AnswerFinder = Callable[[str], list[EvidenceSentence]]
 # Direct questions first, then concessions to take up, attacks on the bot's case, claims.
 PRIORITY = {"question": 0, "concession": 1, "challenge": 2, "claim": 3, "precedent": 4}
 MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the bot's own
+QUOTED_WORDS = 9  # words of the user's move quoted to name it
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
-MAX_QUOTED_WORDS = 18
 
 
 def strip_period(text: str) -> str:
@@ -47,16 +47,6 @@ def strip_period(text: str) -> str:
 def join_labels(labels: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-
-
-def short_quote(text: str) -> str:
-    """The user's words, cut to a quotable length."""
-    words = strip_period(text).split()
-    return (
-        " ".join(words)
-        if len(words) <= MAX_QUOTED_WORDS
-        else " ".join(words[:MAX_QUOTED_WORDS]) + "..."
-    )
 
 
 class TurnWriter:
@@ -114,8 +104,10 @@ class TurnWriter:
         if pressure:
             b.framing(b.fresh("hold_side", side=ctx.bot_side), force=True)
             clash += [ClashItem(point=m.text, kind="pressure") for m in pressure]
-        if ctx.round.name in ("opening", "closing"):
-            b.framing(b.fresh(ctx.round.name, side_claim=side_claim), force=True)
+        if ctx.round.name == "opening":
+            b.framing(b.fresh("opening", side_claim=side_claim), force=True)
+        elif ctx.round.name == "closing":
+            b.framing(b.fresh("closing"), force=True)
         substantive = sorted(
             (m for m in moves if m.kind != "pressure"),
             key=lambda m: (PRIORITY[m.kind], -m.score, m.start),
@@ -180,13 +172,25 @@ class TurnWriter:
             self._handled.setdefault(target, item)
 
     def _declare(self, template: str) -> bool:
-        """Say an "unanswerable" line once per reply; later moves of the kind share it."""
+        """Say a line once per reply; later moves of the kind share it."""
         if template in self._declared:
             return True
         said = self._say(self.b.fresh(template))
         if said:
             self._declared.add(template)
         return said
+
+    def _unanswerable(self, template: str, move: ReadMove) -> bool:
+        """Say plainly that the sources do not answer this move, naming it by its first words."""
+        words = move.text.rstrip(" .?!").split()
+        said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
+        self.b.begin_move()
+        added = self.b.framing(
+            self.b.fresh(template, said=said.replace("\u201c", "").replace("\u201d", "")),
+            self.b.fresh(f"{template}_generic"),
+        )
+        self.b.end_move()
+        return added
 
     def _is_made(self, kp: KeyPoint) -> bool:
         return kp.id in self.advanced or kp.id in self.made_now
@@ -237,6 +241,15 @@ class TurnWriter:
             self.b.fresh(fallback, tag=kp.label, **values),
         )
 
+    def _engages(self, kp: KeyPoint, focus: np.ndarray | None) -> float:
+        """How closely ``kp`` (its text or its best fresh card) meets the user's words."""
+        if focus is None:
+            return 0.0
+        cards = self.picker.for_point(kp.id)[:3]
+        rows = [self.amap.rows[c.key] for c in cards if c.key in self.amap.rows]
+        best_card = float(np.max(self.amap.vectors[rows] @ focus)) if rows else 0.0
+        return max(self._closeness(kp, focus), best_card)
+
     def _bot_answers(self, user_kp: KeyPoint, focus: np.ndarray | None) -> list[KeyPoint]:
         answers = [a for a in self.motion.answers_to(user_kp.id) if a.side == self.ctx.bot_side]
         return sorted(
@@ -244,7 +257,7 @@ class TurnWriter:
             key=lambda a: (
                 a.id in self.made_now,
                 not self.picker.has_fresh(a.id),
-                -self._closeness(a, focus),
+                -self._engages(a, focus),
             ),
         )
 
@@ -270,9 +283,9 @@ class TurnWriter:
 
     def _nearest(self, focus: np.ndarray) -> KeyPoint | None:
         own = [kp for kp in self.motion.points(self.ctx.bot_side) if self.picker.has_fresh(kp.id)]
-        own.sort(key=lambda kp: -self._closeness(kp, focus))
-        if own and self._closeness(own[0], focus) >= NEAREST_MIN:
-            return own[0]
+        scored = sorted(((self._engages(kp, focus), kp.id, kp) for kp in own), reverse=True)
+        if scored and scored[0][0] >= NEAREST_MIN:
+            return scored[0][2]
         return None
 
     # -- moves -------------------------------------------------------------------
@@ -295,7 +308,7 @@ class TurnWriter:
             )
             if self._argue(near, lead, self.b.fresh("advance_generic", tag=near.label), move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
-        if self._declare("claim_unanswerable"):
+        if self._unanswerable("claim_unanswerable", move):
             return ClashItem(point=move.text, kind=kind, status="unanswerable")
         return None
 
@@ -351,13 +364,15 @@ class TurnWriter:
                     conceded=True,
                     key_point_id=kp_id,
                 )
-        if move.key_point is not None and move.key_point.side == self.ctx.bot_side:
-            kp = move.key_point
-            if self._argue(kp, self.b.fresh("question_answer"), None, move.focus):
+        targeted = (
+            move.key_point if move.key_point and move.key_point.side == self.ctx.bot_side else None
+        )
+        for kp in (targeted, self._nearest(move.focus)):
+            if kp is not None and self._argue(kp, self.b.fresh("question_bears"), None, move.focus):
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
                 )
-        if self._declare("question_unanswerable"):
+        if self._unanswerable("question_unanswerable", move):
             return ClashItem(point=move.text, kind="question", status="unanswerable")
         return None
 
@@ -439,26 +454,18 @@ class TurnWriter:
                         key_point_id=kp.id,
                         answered_by=[sibling.id],
                     )
-        if self._say(self.b.fresh("defend_concede", tag=kp.label)):
-            return ClashItem(
-                point=move.text,
-                kind="challenge",
-                status="conceded",
-                conceded=True,
-                key_point_id=kp.id,
-            )
-        return None
+        return None  # nothing fresh to say for it: better unanswered than a point given away
 
     def _concession(self, move: ReadMove) -> ClashItem | None:
         kp = move.key_point
-        if kp is not None and kp.side == self.ctx.bot_side:
+        if kp is not None and kp.side == self.ctx.bot_side and move.strong:
             lead = self.b.fresh("concession_used", tag=kp.label)
             if self._argue(kp, lead, None, move.focus) or self._say(lead):
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
                 )
         if self._declare("concession_noted"):
-            return ClashItem(point=move.text, kind="concession", key_point_id=kp.id if kp else None)
+            return ClashItem(point=move.text, kind="concession")
         return None
 
     # -- the bot's own case ------------------------------------------------------
@@ -491,8 +498,14 @@ class TurnWriter:
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
-        for concession in self.state.concessions[-2:]:
-            b.framing(b.fresh("closing_concession", quote=short_quote(concession.text)))
+        granted = [
+            self.motion.key_point(c.key_point_id)
+            for c in self.state.concessions
+            if c.key_point_id and self.motion.key_point(c.key_point_id).side == self.ctx.bot_side
+        ]
+        if granted:
+            labels = join_labels(list(dict.fromkeys(kp.label for kp in granted))[-2:])
+            b.framing(b.fresh("closing_concession", tags=labels))
         standing = dropped + [kp for kp in made if kp not in dropped]
         standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
         recalled = 0
