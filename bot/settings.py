@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
+from bot.verify.layers.settings import VerifyLayerSettings
 from retrieval.settings import EmbeddingSettings, ServerSettings, Settings
 
 
@@ -72,6 +73,10 @@ class ChatSettings(Settings):
     embedding: GroundingEmbeddingSettings = Field(default_factory=GroundingEmbeddingSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     api: APISettings = Field(default_factory=APISettings)
+    verify: VerifyLayerSettings = Field(
+        default_factory=VerifyLayerSettings,
+        description="The verifier's optional judges (an LLM, a local NLI model); off by default.",
+    )
 
 
 @lru_cache(maxsize=1)

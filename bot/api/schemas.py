@@ -157,12 +157,24 @@ class VerifyRequest(_Request):
         return self
 
 
+class FindingPublic(BaseModel):
+    """One failed check: what it compared, and why the claim does not hold."""
+
+    check: str = Field(description='The check that failed ("numbers", "roles", "semantic", ...).')
+    claim_part: str = Field(description="The part of the claim it compared.")
+    evidence_part: str = Field(description="The part of the passage it compared.")
+    message: str = Field(description="Why the claim is not supported.")
+
+
 class VerifyPublic(BaseModel):
     """The verifier's verdict."""
 
     supported: bool = Field(description="Whether the span supports the claim.")
     support: float = Field(description="Support score, 0..1.")
-    reasons: list[str] = Field(description="Why not, when unsupported.")
+    findings: list[FindingPublic] = Field(
+        default_factory=list, description="The checks that failed, when unsupported."
+    )
+    reasons: list[str] = Field(description="The findings as sentences (kept for old clients).")
 
 
 class CasePublic(Case):
