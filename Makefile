@@ -56,6 +56,10 @@ bench: $(ST_STAMP)  ## Benchmarks (tables in bench/results/); not tests.
 	$(BIN)/python bench/bench_retrieval.py
 	$(BIN)/python bench/bench_chat.py
 	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_debate.py
+	$(BIN)/python bench/bench_qa.py --split all
+	$(BIN)/python bench/bench_verifier.py --out bench/results/verifier.md
+	$(BIN)/python bench/bench_rerank.py
 
 clean:  ## Remove the local index and caches.
 	rm -rf .debatebot .pytest_cache .mypy_cache .ruff_cache
