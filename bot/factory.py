@@ -37,6 +37,8 @@ def build_chat_services(
     for motion in motions.list():
         if motion.has_map:
             mapper.get(motion)
+    documents = CachedDocuments(retriever)
+    verifier = GroundingVerifier(embeddings, documents, calibration)
     llm = settings.llm
     engine = build_engine(
         EngineParts(
@@ -46,10 +48,9 @@ def build_chat_services(
             index=index,
             prompts_dir=settings.prompts_dir,
             options=llm.model_dump(exclude={"model"}),
+            verifier=verifier,
         )
     )
-    documents = CachedDocuments(retriever)
-    verifier = GroundingVerifier(embeddings, documents, calibration)
     sessions = SQLiteSessionRepository(settings.sessions_db or settings.data_dir / "sessions.db")
     limit = settings.api.max_message_chars
     return ChatServices(
