@@ -22,7 +22,6 @@ from bot.domain.evidence import SentenceIndex
 from bot.domain.motions import KeyPoint, Motion, Side, opposite
 from bot.domain.replies import ClashItem, Reply
 from bot.engines.base import Case, CasePoint, CaseRebuttal, DebateEngine, TurnContext, TurnResult
-from bot.engines.extractive.clash import find_user_points
 from bot.engines.extractive.engine import SearchSource
 from bot.engines.llm.checks import CheckedDraft, DraftChecker, Sides
 from bot.engines.llm.draft import (
@@ -33,6 +32,7 @@ from bot.engines.llm.draft import (
     parse_draft,
     validate_draft,
 )
+from bot.engines.llm.points import user_points
 from bot.engines.llm.prompts import PromptSet
 from bot.engines.llm.sources import Source, SourceList, as_data, render_evidence
 from bot.verify.base import ReplyVerifier
@@ -88,17 +88,17 @@ class LLMEngine:
         amap = self.mapper.get(ctx.motion)
         motion, bot, user = ctx.motion, ctx.bot_side, ctx.user_side
         sources = SourceList(amap, MAX_SOURCES)
-        points = find_user_points(amap, self.index, message, user, 2)
+        points = user_points(amap, self.index, message, user)
         shown: list[KeyPoint] = []
         for point in points:
-            for kp in motion.answers_to(point.key_point.id):
+            for kp in motion.answers_to(point.id):
                 if kp.side == bot and kp not in shown:
                     shown.append(kp)
         shown += [kp for kp in motion.points(bot) if kp.id not in ctx.advanced_points]
         for kp in _unique(shown)[:3]:
             sources.add_backings(kp, ctx.used_evidence)
         for point in points:  # the user's own evidence, usable only to concede
-            sources.add_backings(point.key_point, count=1)
+            sources.add_backings(point, count=1)
         for hit in self.retriever.search(message, k=3, where={"motion": motion.id}):
             sources.add_hit(hit)
         made = [motion.key_point(k).text for k in ctx.advanced_points] or ["none yet"]
@@ -124,7 +124,7 @@ class LLMEngine:
                 evidence=render_evidence(
                     self.prompts,
                     sources.sources,
-                    [*_unique(shown)[:3], *(p.key_point for p in points)],
+                    [*_unique(shown)[:3], *points],
                 ),
                 message=as_data(message),
                 bot_side=bot,
@@ -148,7 +148,7 @@ class LLMEngine:
             for kp_id in source.key_points:
                 if motion.key_point(kp_id).side == bot and kp_id not in advanced:
                     advanced.append(kp_id)
-        clash = [self._clash(motion, p.key_point, checked, bot) for p in points]
+        clash = [self._clash(motion, point, checked, bot) for point in points]
         reply = checked.reply.model_copy(update={"clash": clash})
         used = sorted({*ctx.used_evidence, *(s.key for s in cited)})
         return TurnResult(reply, tuple(used), tuple(advanced))
