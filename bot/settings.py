@@ -48,7 +48,7 @@ class LLMSettings(BaseModel):
     )
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
     max_tokens: int = Field(700, ge=64, le=8192, description="Longest model answer, in tokens.")
-    timeout: float = Field(180.0, gt=0, description="Seconds to wait for one model answer.")
+    timeout: float = Field(300.0, gt=0, description="Seconds to wait for one model answer.")
     structured_output: Literal["auto", "native", "json_schema", "llama_cpp", "json_mode"] = Field(
         "auto",
         description="How the model is made to answer in the draft schema: native (the "

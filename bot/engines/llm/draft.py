@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 MIN_QUOTE_WORDS = 3
 MAX_SENTENCES = 6
+# Tighter bounds for grammar-constrained output, so the JSON always closes within max_tokens.
+GRAMMAR_LIMITS = {"sentences": 4, "cites": 2, "text": 300, "quote": 200}
 
 
 class DraftCite(BaseModel):
@@ -53,10 +55,16 @@ class DraftError(ValueError):
 
 
 def draft_schema(passage_count: int) -> dict[str, Any]:
-    """The JSON schema of a draft, with passage numbers bounded to the real ones."""
+    """The JSON schema of a draft for a grammar: passage numbers bounded to the real ones,
+    every field required, lengths bounded."""
     schema = DraftReply.model_json_schema()
     defs = schema["$defs"]
-    defs["DraftCite"]["properties"]["passage"].update(minimum=1, maximum=max(passage_count, 1))
+    cite, sentence = defs["DraftCite"]["properties"], defs["DraftSentence"]["properties"]
+    cite["passage"].update(minimum=1, maximum=max(passage_count, 1))
+    cite["quote"].update(minLength=1, maxLength=GRAMMAR_LIMITS["quote"])
+    sentence["text"]["maxLength"] = GRAMMAR_LIMITS["text"]
+    sentence["cites"]["maxItems"] = GRAMMAR_LIMITS["cites"]
+    schema["properties"]["sentences"]["maxItems"] = GRAMMAR_LIMITS["sentences"]
     for model in defs.values():
         model["additionalProperties"] = False
         model["required"] = list(model["properties"])
@@ -95,12 +103,12 @@ def validate_draft(data: object) -> DraftReply:
 
 
 def _normalized(text: str) -> tuple[str, list[int]]:
-    """Lowercased letters and digits, runs of anything else as one space; index map back."""
+    """Case-folded letters and digits, runs of anything else as one space; index map back."""
     chars: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
         if ch.isalnum():
-            for low in ch.lower():
+            for low in ch.casefold():
                 chars.append(low)
                 where.append(i)
         elif chars and chars[-1] != " ":
