@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 MIN_QUOTE_WORDS = 3
 MAX_SENTENCES = 6
 # Tighter bounds for grammar-constrained output, so the JSON always closes within max_tokens.
-GRAMMAR_LIMITS = {"sentences": 4, "cites": 2, "text": 300, "quote": 200}
+GRAMMAR_LIMITS = {"sentences": 3, "cites": 1, "text": 220, "quote": 160}
 
 
 class DraftCite(BaseModel):
@@ -60,7 +60,8 @@ def draft_schema(passage_count: int) -> dict[str, Any]:
     schema = DraftReply.model_json_schema()
     defs = schema["$defs"]
     cite, sentence = defs["DraftCite"]["properties"], defs["DraftSentence"]["properties"]
-    cite["passage"].update(minimum=1, maximum=max(passage_count, 1))
+    # An enum, not minimum/maximum: llama.cpp's grammar converter ignores integer bounds.
+    cite["passage"]["enum"] = list(range(1, max(passage_count, 1) + 1))
     cite["quote"].update(minLength=1, maxLength=GRAMMAR_LIMITS["quote"])
     sentence["text"]["maxLength"] = GRAMMAR_LIMITS["text"]
     sentence["cites"]["maxItems"] = GRAMMAR_LIMITS["cites"]

@@ -40,8 +40,8 @@ from bot.verify.base import ReplyVerifier
 log = logging.getLogger(__name__)
 
 StructuredOutput = Literal["native", "json_schema", "llama_cpp", "json_mode"]
-MAX_SOURCES = 7
-QA_HITS = 5
+MAX_SOURCES = 6
+QA_HITS = 4
 
 
 @dataclass(frozen=True)
