@@ -16,7 +16,7 @@ from bot.domain.errors import InvalidInputError, NotFoundError
 from bot.domain.motions import FORMATS, DebateFormat, MotionRegistry, Side, motion_terms, opposite
 from bot.domain.sessions import Debate, SessionRepository, Turn
 from bot.engines.base import DebateEngine, TurnContext
-from bot.services.common import clean_text, debatable
+from bot.services.common import clean_text, debatable, verified
 from bot.services.events import DoneEvent, StreamEvent, sentence_events
 from bot.verify.base import ReplyVerifier
 
@@ -93,7 +93,7 @@ class DebateService:
             )
             result = self.engine.reply_turn(ctx, message)
             allowed = frozenset([*motion_terms(motion), message])
-            reply = self.verifier.verify(result.reply, allowed_terms=allowed)
+            reply = verified(self.verifier, result.reply, allowed)
             turn = Turn(index, round_.name, message, reply, _now())
             self.sessions.append_turn(debate_id, turn, result.used_evidence, result.advanced_points)
         return turn

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.domain.motions import MotionRegistry, motion_terms
 from bot.domain.replies import Reply
 from bot.engines.base import DebateEngine
-from bot.services.common import clean_text
+from bot.services.common import clean_text, verified
 from bot.services.events import DoneEvent, StreamEvent, sentence_events
 from bot.verify.base import ReplyVerifier
 
@@ -28,7 +28,7 @@ class QuestionService:
         motion = self.motions.get(motion_id) if motion_id else None
         reply = self.engine.answer(question, motion)
         allowed = frozenset([question, *(motion_terms(motion) if motion else [])])
-        return self.verifier.verify(reply, allowed_terms=allowed)
+        return verified(self.verifier, reply, allowed)
 
     def stream_ask(self, question: str, motion_id: str | None = None) -> Iterator[StreamEvent]:
         """``ask`` as events: each verified sentence, then the whole answer.

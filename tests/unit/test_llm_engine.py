@@ -187,6 +187,7 @@ def test_fewer_than_half_kept_asks_again_and_keeps_the_better_answer(mini: MiniW
     assert len(model.history) == 2
     assert reply.engine == MODEL
     assert [s.kind for s in reply.sentences] == ["claim", "claim"]
+    assert reply.grounding.dropped == 2, "the first attempt's two failing claims are counted"
     exact(mini, reply)
 
 
@@ -224,6 +225,7 @@ def test_citing_the_users_evidence_as_its_own_is_dropped(mini: MiniWorld) -> Non
     assert len(model.history) == 1
     assert "2,000" not in reply.text
     assert set(stances(mini, reply).values()) == {"con"}
+    assert reply.grounding.dropped == 1
 
 
 def test_an_explicit_concession_may_cite_the_users_evidence(mini: MiniWorld) -> None:

@@ -20,7 +20,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from bot.domain.argument_map import ArgumentMap, ArgumentMapper
 from bot.domain.evidence import SentenceIndex
 from bot.domain.motions import KeyPoint, Motion, Side, opposite
-from bot.domain.replies import ClashItem, Reply
+from bot.domain.replies import ClashItem, Grounding, Reply
 from bot.engines.base import Case, CasePoint, CaseRebuttal, DebateEngine, TurnContext, TurnResult
 from bot.engines.extractive.engine import SearchSource
 from bot.engines.llm.checks import CheckedDraft, DraftChecker, Sides
@@ -281,6 +281,7 @@ class LLMEngine:
         """Ask, check, and ask once more with the findings; (None, reason) when both fail."""
         messages: list[BaseMessage] = [SystemMessage(call.system), HumanMessage(call.user)]
         reasons = []
+        dropped = 0  # claims dropped over both attempts, reported in the reply's grounding
         for attempt in (1, 2):
             try:
                 raw, draft = self._generate(messages, len(call.sources))
@@ -295,7 +296,12 @@ class LLMEngine:
                 checked = self.checker.check(
                     draft, call.sources, call.amap, call.sides, self.model_name
                 )
+                dropped += checked.claims - checked.kept
                 if checked.good_enough(call.sides is not None):
+                    grounding = Grounding(
+                        claims=checked.kept, supported=checked.kept, rate=1.0, dropped=dropped
+                    )
+                    checked.reply = checked.reply.model_copy(update={"grounding": grounding})
                     return checked, ""
                 findings = checked.findings or ["no sentence cited a passage with an exact quote"]
                 reasons.append(
