@@ -54,8 +54,8 @@ def build_chat_services(
     sessions = SQLiteSessionRepository(settings.sessions_db or settings.data_dir / "sessions.db")
     limit = settings.api.max_message_chars
     return ChatServices(
-        motions=MotionService(motions),
-        debates=DebateService(motions, engine, verifier, sessions, limit),
+        motions=MotionService(motions, check_map=mapper.get),
+        debates=DebateService(motions, engine, verifier, sessions, limit, stances=mapper.get),
         cases=CaseService(motions, engine, verifier, mapper),
         questions=QuestionService(motions, engine, verifier, limit),
         checks=CheckService(verifier, documents, retriever, limit),

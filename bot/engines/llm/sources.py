@@ -117,13 +117,15 @@ class SourceList:
     def add_backings(
         self, kp: KeyPoint, used: frozenset[str] = frozenset(), count: int = 2
     ) -> list[Source]:
-        """Up to ``count`` of the best sentences backing ``kp``, unused ones first."""
+        """Up to ``count`` of the best sentences backing ``kp`` (its curated evidence cards
+        first, then the map's similarity evidence), unused ones first."""
         if self.amap is None:
             return []
-        backings = self.amap.evidence(kp.id)
-        fresh = [b for b in backings if b.sentence.key not in used]
-        chosen = (fresh or backings)[:count]
-        added = [self.add_sentence(b.sentence, kp.id) for b in chosen]
+        ranked = [*self.amap.cards_for(kp.id), *(b.sentence for b in self.amap.evidence(kp.id))]
+        unique = list({s.key: s for s in ranked}.values())  # first of each key, in rank order
+        fresh = [s for s in unique if s.key not in used]
+        chosen = (fresh or unique)[:count]
+        added = [self.add_sentence(s, kp.id) for s in chosen]
         return [s for s in added if s is not None]
 
 
@@ -162,8 +164,12 @@ def render_evidence(
 
 
 def span_sides(amap: ArgumentMap, doc_id: str, start: int, end: int) -> set[str]:
-    """The sides of the argument map's sentences a document span overlaps (and their passages)."""
+    """The sides a document span serves: the map's own verdict on it (cards, labels) and the
+    sides of every map sentence it overlaps, with their passages' stances."""
     sides: set[str] = set()
+    filed = amap.side_of(doc_id, start, end)
+    if filed is not None:
+        sides.add(filed)
     for row, sentence in enumerate(amap.sentences):
         if sentence.doc_id == doc_id and sentence.start < end and start < sentence.end:
             side = amap.sentence_side[row]
