@@ -190,6 +190,10 @@ def main() -> None:
     base = statistics.median(c.total for c in runs[0].calls)
     ratio = statistics.median(c.total for c in runs[1].calls) / base
     table = "\n".join([header, *(row(run, overhead) for run in runs)])
+    reasons = sorted(
+        {str(c.reply["fallback_reason"])[:300] for run in runs for c in run.calls} - {"None"}
+    )
+    table += "\n\nFallback reasons:\n" + "\n".join(f"- {r}" for r in reasons or ["none"])
     text = (
         f"# LLM engine benchmark ({DEFAULT_MODEL} on llama.cpp, 2 shared cores)\n\n"
         f"{args.turns} debate turns + {args.questions} questions per engine, streamed, "

@@ -146,7 +146,8 @@ def invented(prompt: str) -> str:
 
 
 def not_in_passage(prompt: str) -> str:
-    return draft(cite(prompt, COST, "900 million", quote="the bridge would cost nothing at all"))
+    text = "Engineers put the bridge at 900 million dollars."  # not the passage's own words
+    return draft(cite(prompt, text, "900 million", quote="the bridge would cost nothing at all"))
 
 
 def flipped(prompt: str) -> str:  # quotes the passage exactly, but the sentence changes a fact
@@ -173,6 +174,13 @@ def test_a_failing_claim_is_dropped_and_the_findings_go_to_the_retry(
     assert reply.engine == "extractive"
     assert "0 of 1 claims passed" in (reply.fallback_reason or "")
     assert COST.replace("900", "90") not in reply.text
+
+
+def test_a_sentence_that_copies_its_passage_needs_no_separate_quote(mini: MiniWorld) -> None:
+    engine, _ = build(mini, claim(COST, "900 million", quote="words that are not there at all"))
+    reply = engine.reply_turn(context(mini), MESSAGE).reply
+    assert reply.engine == MODEL
+    assert reply.citations[0].quote == COST.rstrip(".")
 
 
 def test_fewer_than_half_kept_asks_again_and_keeps_the_better_answer(mini: MiniWorld) -> None:

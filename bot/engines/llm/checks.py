@@ -124,7 +124,8 @@ class DraftChecker:
                     f"passage {cite.passage} does not exist (passages run 1 to {len(by_number)})"
                 )
                 continue
-            found = find_quote(cite.quote, source.text)
+            # The quote, or else the sentence itself when it copies the passage word for word.
+            found = find_quote(cite.quote, source.text) or find_quote(text, source.text)
             if found is None:
                 problems.append(
                     f'the quote "{_short(cite.quote)}" is not in passage {cite.passage}'
