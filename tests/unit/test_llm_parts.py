@@ -70,6 +70,11 @@ def test_a_found_span_always_reproduces_the_quoted_words(
     assert re.findall(r"\w+", found) == words[i:j]
 
 
+def test_a_raw_newline_inside_a_string_is_tolerated() -> None:
+    draft = parse_draft('{"sentences": [{"text": "A\nB.", "cites": []}]}')
+    assert draft.sentences[0].text == "A\nB."
+
+
 def test_a_fenced_draft_parses_and_unknown_keys_are_ignored() -> None:
     body = {"sentences": [{"text": "A.", "cites": [], "concedes": False, "mood": "calm"}]}
     draft = parse_draft("```json\n" + json.dumps(body) + "\n```")

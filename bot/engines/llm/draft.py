@@ -64,7 +64,8 @@ def draft_schema(passage_count: int) -> dict[str, Any]:
     cite["passage"]["enum"] = list(range(1, max(passage_count, 1) + 1))
     cite["quote"].update(minLength=1, maxLength=GRAMMAR_LIMITS["quote"])
     sentence["text"]["maxLength"] = GRAMMAR_LIMITS["text"]
-    sentence["cites"]["maxItems"] = GRAMMAR_LIMITS["cites"]
+    # Under a grammar every sentence cites: a small model otherwise writes only framing.
+    sentence["cites"].update(minItems=1, maxItems=GRAMMAR_LIMITS["cites"])
     schema["properties"]["sentences"]["maxItems"] = GRAMMAR_LIMITS["sentences"]
     for model in defs.values():
         model["additionalProperties"] = False
@@ -83,7 +84,8 @@ def parse_draft(content: str) -> DraftReply:
     if start < 0 or end <= start:
         raise DraftError("the answer contains no JSON object")
     try:
-        data = json.loads(text[start : end + 1])
+        # strict=False: small models put raw newlines inside strings, which is harmless here.
+        data = json.loads(text[start : end + 1], strict=False)
     except json.JSONDecodeError as exc:
         raise DraftError(
             f"the answer is not valid JSON ({exc.msg} at character {exc.pos})"
