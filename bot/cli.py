@@ -1,8 +1,10 @@
-"""The ``debatebot`` command line: serve, ingest, search."""
+"""The ``debatebot`` command line: serve, ingest, search, local-llm."""
 
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -103,3 +105,40 @@ def search(
             f"{rank}. score={hit.score:.4f} doc={hit.doc_id} [{hit.start}:{hit.end}] {hit.title}"
         )
         typer.echo(f"   {hit.text}")
+
+
+@app.command("local-llm")
+def local_llm(
+    port: Annotated[int | None, typer.Option(help="Loopback port (default: a free one).")] = None,
+    model: Annotated[str, typer.Option(help="The packaged model to serve.")] = "",
+    log: Annotated[
+        Path | None, typer.Option(help="Append the server's output to this file.")
+    ] = None,
+) -> None:
+    """Serve a small packaged instruct model (OpenAI-compatible, llama.cpp) on 127.0.0.1.
+
+    Prints the settings that point the chat API at it, then serves until interrupted.
+    Needs the local-llm extra; nothing is downloaded.
+    """
+    from bot.engines.llm.local_server import (
+        DEFAULT_MODEL,
+        LocalLLMUnavailableError,
+        start_server,
+    )
+
+    sink = log.open("ab") if log else None
+    try:
+        server = start_server(model or DEFAULT_MODEL, port=port, log=sink)
+    except (LocalLLMUnavailableError, ValueError) as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    # SIGTERM ends the command like Ctrl-C does, so the server process is stopped with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with server:
+        typer.echo(f"serving {server.gguf.name} at {server.base_url}")
+        typer.echo(f"DEBATEBOT_LLM__MODEL=openai:{server.model}")
+        typer.echo(f"DEBATEBOT_LLM__BASE_URL={server.base_url}")
+        try:
+            server.process.wait()
+        except KeyboardInterrupt:
+            typer.echo("stopping")

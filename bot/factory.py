@@ -37,6 +37,10 @@ def build_chat_services(
     for motion in motions.list():
         if motion.has_map:
             mapper.get(motion)
+    documents = CachedDocuments(retriever)
+    chain = default_chain(embeddings, calibration, settings.verify)
+    verifier = GroundingVerifier(embeddings, documents, calibration, chain)
+    verifier.warm()  # spaCy and WordNet load now, not on the first claim
     llm = settings.llm
     engine = build_engine(
         EngineParts(
@@ -46,12 +50,9 @@ def build_chat_services(
             index=index,
             prompts_dir=settings.prompts_dir,
             options=llm.model_dump(exclude={"model"}),
+            verifier=verifier,
         )
     )
-    documents = CachedDocuments(retriever)
-    chain = default_chain(embeddings, calibration, settings.verify)
-    verifier = GroundingVerifier(embeddings, documents, calibration, chain)
-    verifier.warm()  # spaCy and WordNet load now, not on the first claim
     sessions = SQLiteSessionRepository(settings.sessions_db or settings.data_dir / "sessions.db")
     limit = settings.api.max_message_chars
     return ChatServices(

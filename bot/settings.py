@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -41,8 +42,22 @@ class LLMSettings(BaseModel):
         description='The reply engine: "extractive" (offline, deterministic; the default) or '
         '"provider:model" of a registered engine. Unknown values fail with the known ones.',
     )
-    base_url: str | None = Field(None, description="OpenAI-compatible server base URL.")
+    base_url: str | None = Field(
+        None,
+        description="Base URL of any OpenAI-compatible server (llama.cpp, vLLM, LM Studio), "
+        'e.g. "http://127.0.0.1:8091/v1"; use with llm.model="openai:<served model name>".',
+    )
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(700, ge=64, le=8192, description="Longest model answer, in tokens.")
+    timeout: float = Field(300.0, gt=0, description="Seconds to wait for one model answer.")
+    structured_output: Literal["auto", "native", "json_schema", "llama_cpp", "json_mode"] = Field(
+        "auto",
+        description="How the model is made to answer in the draft schema: native (the "
+        "provider's with_structured_output, tool calling), json_schema (OpenAI's response "
+        "format), llama_cpp (a JSON schema enforced as a grammar by llama.cpp's server), "
+        "json_mode (schema in the prompt, text parsed); auto picks llama_cpp with a base_url "
+        "and native otherwise, and falls back to json_mode for models without tool calling.",
+    )
 
     @field_validator("model")
     @classmethod

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from bot.api.deps import DebatesDep
 from bot.api.schemas import DebateCreate, DebatePublic, TranscriptPublic, TurnPublic, TurnRequest
+from bot.api.sse import STREAM_RESPONSES, StreamQuery, sse_response, wants_stream
 
 router = APIRouter(prefix="/debates", tags=["debates"])
 
@@ -16,9 +17,18 @@ def create_debate(body: DebateCreate, debates: DebatesDep) -> DebatePublic:
     return DebatePublic.of(debates.create_debate(body.motion_id, body.user_side, body.format))
 
 
-@router.post("/{debate_id}/turns", response_model=TurnPublic)
-def take_turn(debate_id: str, body: TurnRequest, debates: DebatesDep) -> TurnPublic:
-    """Your speech in; the bot's grounded reply out."""
+@router.post("/{debate_id}/turns", response_model=TurnPublic, responses=STREAM_RESPONSES)
+def take_turn(
+    debate_id: str,
+    body: TurnRequest,
+    debates: DebatesDep,
+    request: Request,
+    stream: StreamQuery = False,
+) -> TurnPublic | Response:
+    """Your speech in; the bot's grounded reply out (as JSON, or streamed sentence by sentence)."""
+    if wants_stream(request, stream):
+        events = debates.stream_turn(debate_id, body.message)
+        return sse_response(events, lambda turn: TurnPublic.of(debate_id, turn))
     return TurnPublic.of(debate_id, debates.take_turn(debate_id, body.message))
 
 

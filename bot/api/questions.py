@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from bot.api.deps import ChecksDep, QuestionsDep
 from bot.api.schemas import AskRequest, FindingPublic, VerifyPublic, VerifyRequest
+from bot.api.sse import STREAM_RESPONSES, StreamQuery, sse_response, wants_stream
 from bot.domain.replies import Reply
 
 router = APIRouter(tags=["questions"])
 
 
-@router.post("/ask", response_model=Reply)
-def ask(body: AskRequest, questions: QuestionsDep) -> Reply:
+@router.post("/ask", response_model=Reply, responses=STREAM_RESPONSES)
+def ask(
+    body: AskRequest, questions: QuestionsDep, request: Request, stream: StreamQuery = False
+) -> Reply | Response:
     """A cited answer from the sources, or a plain statement that they do not answer."""
+    if wants_stream(request, stream):
+        return sse_response(questions.stream_ask(body.question, body.motion_id), lambda r: r)
     return questions.ask(body.question, body.motion_id)
 
 

@@ -95,3 +95,13 @@ class Reply(BaseModel):
         default_factory=lambda: Grounding(claims=0, supported=0, rate=1.0),
         description="Grounding totals.",
     )
+    engine: str = Field(
+        "extractive",
+        description='Which engine wrote the reply: "extractive" or the llm.model string '
+        '(e.g. "openai:gpt-4o-mini").',
+    )
+    fallback_reason: str | None = Field(
+        None,
+        description="Why the configured language model's draft was not used and the "
+        "extractive engine wrote this reply instead; null when no fallback happened.",
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from bot.domain.argument_map import ArgumentMapper
 from bot.domain.evidence import SentenceIndex
 from bot.engines.base import DebateEngine
+from bot.verify.base import ReplyVerifier
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class EngineParts:
     index: SentenceIndex
     prompts_dir: Path
     options: dict[str, Any]  # the rest of the llm settings (base_url, temperature, ...)
+    verifier: ReplyVerifier | None = None  # what a generating engine checks its drafts with
 
 
 EngineFactory = Callable[[EngineParts], DebateEngine]
@@ -65,3 +67,47 @@ def _extractive(parts: EngineParts) -> DebateEngine:
 
 
 register_engine("extractive", _extractive)
+
+
+def _llm(parts: EngineParts) -> DebateEngine:
+    """Any LangChain chat model (``provider:model``), checked, with the extractive fallback."""
+    from bot.engines.llm.chat_model import build_chat_model, split_model
+    from bot.engines.llm.engine import LLMEngine
+    from bot.engines.llm.prompts import PromptSet
+
+    options = parts.options
+    provider, _ = split_model(parts.model)
+    base_url = options.get("base_url")
+    method = options.get("structured_output", "auto")
+    if method == "auto":
+        method = "llama_cpp" if base_url and provider == "openai" else "native"
+    if parts.verifier is None:
+        raise ValueError("the LLM engine needs the reply verifier in EngineParts")
+    chat = build_chat_model(
+        parts.model,
+        base_url=base_url,
+        temperature=float(options.get("temperature", 0.0)),
+        max_tokens=options.get("max_tokens"),
+        timeout=options.get("timeout"),
+    )
+    return LLMEngine(
+        chat,
+        parts.model,
+        mapper=parts.mapper,
+        retriever=parts.retriever,
+        index=parts.index,
+        verifier=parts.verifier,
+        prompts=PromptSet.load(parts.prompts_dir / "llm"),
+        fallback=_extractive(parts),
+        structured_output=method,
+    )
+
+
+def _register_providers() -> None:
+    from bot.engines.llm.chat_model import PROVIDERS
+
+    for provider in PROVIDERS:
+        register_engine(provider, _llm)
+
+
+_register_providers()

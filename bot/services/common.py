@@ -6,7 +6,10 @@ from typing import Protocol
 
 from bot.domain.argument_map import ArgumentMap
 from bot.domain.errors import InvalidInputError
-from bot.domain.motions import Motion, MotionRegistry
+from bot.domain.motions import Motion, MotionRegistry, Side
+from bot.domain.replies import Reply
+from bot.verify.base import ReplyVerifier
+from bot.verify.moves import StanceLookup
 
 
 class MapSource(Protocol):
@@ -34,3 +37,19 @@ def debatable(motions: MotionRegistry, motion_id: str) -> Motion:
             f"motion {motion_id!r} has no key points; it supports questions (POST /ask) only"
         )
     return motion
+
+
+def verified(
+    verifier: ReplyVerifier,
+    draft: Reply,
+    allowed_terms: frozenset[str],
+    side: Side | None = None,
+    stance: StanceLookup | None = None,
+) -> Reply:
+    """The verifier's reply, counting in ``dropped`` the claims the engine already dropped."""
+    reply = verifier.verify(draft, allowed_terms=allowed_terms, side=side, stance=stance)
+    if not draft.grounding.dropped:
+        return reply
+    total = reply.grounding.dropped + draft.grounding.dropped
+    grounding = reply.grounding.model_copy(update={"dropped": total})
+    return reply.model_copy(update={"grounding": grounding})

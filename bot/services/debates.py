@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,7 +24,8 @@ from bot.domain.motions import (
 )
 from bot.domain.sessions import Debate, SessionRepository, Turn
 from bot.engines.base import DebateEngine, TurnContext
-from bot.services.common import clean_text, debatable
+from bot.services.common import clean_text, debatable, verified
+from bot.services.events import DoneEvent, StreamEvent, sentence_events
 from bot.verify.base import ReplyVerifier
 from bot.verify.moves import StanceLookup
 
@@ -103,12 +104,28 @@ class DebateService:
             )
             result = self.engine.reply_turn(ctx, message)
             allowed = frozenset([*motion_terms(motion), message, *ctx.history])
-            reply = self.verifier.verify(
+            reply = verified(
+                self.verifier,
                 result.reply,
-                allowed_terms=allowed,
+                allowed,
                 side=debate.bot_side,
                 stance=self.stances(motion) if self.stances else None,
             )
             turn = Turn(index, round_.name, message, reply, _now())
             self.sessions.append_turn(debate_id, turn, result.used_evidence, result.advanced_points)
         return turn
+
+    def stream_turn(self, debate_id: str, message: str) -> Iterator[StreamEvent]:
+        """``take_turn`` as events: each verified sentence, then the stored turn.
+
+        Bad input (an empty message, an unknown debate) raises here, before the stream starts.
+        """
+        message = clean_text(message, "message", self.max_message_chars)
+        debatable(self.motions, self.transcript(debate_id).motion_id)
+
+        def events() -> Iterator[StreamEvent]:
+            turn = self.take_turn(debate_id, message)
+            yield from sentence_events(turn.reply)
+            yield DoneEvent(turn)
+
+        return events()

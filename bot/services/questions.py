@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.domain.motions import MotionRegistry, motion_terms
 from bot.domain.replies import Reply
 from bot.engines.base import DebateEngine
-from bot.services.common import clean_text
+from bot.services.common import clean_text, verified
+from bot.services.events import DoneEvent, StreamEvent, sentence_events
 from bot.verify.base import ReplyVerifier
 
 
@@ -26,4 +28,20 @@ class QuestionService:
         motion = self.motions.get(motion_id) if motion_id else None
         reply = self.engine.answer(question, motion)
         allowed = frozenset([question, *(motion_terms(motion) if motion else [])])
-        return self.verifier.verify(reply, allowed_terms=allowed)
+        return verified(self.verifier, reply, allowed)
+
+    def stream_ask(self, question: str, motion_id: str | None = None) -> Iterator[StreamEvent]:
+        """``ask`` as events: each verified sentence, then the whole answer.
+
+        Bad input (an empty question, an unknown motion) raises here, before the stream starts.
+        """
+        question = clean_text(question, "question", self.max_message_chars)
+        if motion_id:
+            self.motions.get(motion_id)
+
+        def events() -> Iterator[StreamEvent]:
+            reply = self.ask(question, motion_id)
+            yield from sentence_events(reply)
+            yield DoneEvent(reply)
+
+        return events()

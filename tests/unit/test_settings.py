@@ -33,7 +33,8 @@ def test_an_unknown_engine_fails_validation_listing_the_known_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DEBATEBOT_LLM__MODEL", "llm")
-    with pytest.raises(ValidationError, match=r"unknown llm.model 'llm'.*\['extractive'\]"):
+    known = r"known engines: \[.*'extractive'.*'ollama', 'openai'"
+    with pytest.raises(ValidationError, match=r"unknown llm.model 'llm'; " + known):
         ChatSettings()
 
 
