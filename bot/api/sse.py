@@ -29,7 +29,19 @@ StreamQuery = Annotated[
 # OpenAPI: the streamed alternative of a route's JSON answer.
 STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+        "content": {
+            EVENT_STREAM: {
+                # One Server-Sent Event: its name and its JSON payload as text.
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "event": {"type": "string", "enum": ["sentence", "done", "error"]},
+                        "data": {"type": "string", "description": "The event's JSON payload."},
+                    },
+                    "required": ["event", "data"],
+                }
+            }
+        },
         "description": "JSON, or with ?stream=true / Accept: text/event-stream, "
         "Server-Sent Events: sentence*, then done (or error).",
     }
