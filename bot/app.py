@@ -11,6 +11,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.api import debates, health, motions, qa
 from bot.api.errors import install_chat_error_handlers
+from bot.web import install_web
 from retrieval.api import install_error_handlers, seed_index
 from retrieval.api import router as retrieval_router
 from retrieval.service import RetrievalService
@@ -69,4 +70,5 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
     install_error_handlers(app)
     install_chat_error_handlers(app)
+    install_web(app)
     return app
