@@ -11,6 +11,7 @@ function citationButton(marker, citation, onCite) {
       class: "cite",
       "data-testid": "citation",
       "data-marker": String(marker),
+      "aria-controls": "source-panel",
       "aria-label": `Source ${marker}: ${citation.title || "cited passage"}`,
     },
     `[${marker}]`,

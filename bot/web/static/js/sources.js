@@ -86,11 +86,11 @@ function contextBounds(text, start, end) {
 export function highlightedPassage(text, start, end) {
   const [from, to] = contextBounds(text, start, end);
   return [
-    from > 0 ? "… " : "",
+    from > 0 && text[from - 1] !== "\n" ? "… " : "",
     text.slice(from, start),
     el("mark", { "data-testid": "highlight" }, text.slice(start, end)),
     text.slice(end, to),
-    to < text.length ? " …" : "",
+    to < text.length && text[to] !== "\n" ? " …" : "",
   ];
 }
 
