@@ -13,6 +13,7 @@ from bot.api import debates, health, motions, questions
 from bot.api import retrieval as retrieval_routes
 from bot.api.errors import install_chat_error_handlers
 from bot.settings import ChatSettings
+from bot.web import install_web
 
 
 def grounding_embeddings(settings: ChatSettings, retrieval: Any | None) -> Embeddings:
@@ -67,4 +68,5 @@ def create_app(settings: ChatSettings) -> FastAPI:
     for module in (motions, debates, questions):
         app.include_router(module.router)
     install_chat_error_handlers(app)
+    install_web(app)
     return app
