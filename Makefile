@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: help install install-st run test unit integration lint typecheck bench clean
+.PHONY: help install install-st run test unit integration e2e lint typecheck bench clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -20,16 +20,16 @@ $(BIN)/python:
 	$(BIN)/pip install --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -e '.[dev,e2e]'
 	touch $@
 
 $(ST_STAMP): pyproject.toml | $(STAMP)
 	# The CPU build of torch first, so the extra does not pull a CUDA build.
 	$(BIN)/pip install torch==2.13.0
-	$(BIN)/pip install -e '.[dev,st]'
+	$(BIN)/pip install -e '.[dev,e2e,st]'
 	touch $@
 
-install: $(STAMP)  ## Create .venv and install the project with its dev tools (no torch).
+install: $(STAMP)  ## Create .venv and install the project with its dev and e2e tools (no torch).
 
 install-st: $(ST_STAMP)  ## Also the `st` extra: CPU torch + sentence-transformers (benchmarks).
 
@@ -48,6 +48,9 @@ unit: $(STAMP)  ## Fast tests: fake embeddings, no models, no network.
 
 integration: $(STAMP)  ## Real Chroma (embedded and server), real models, real HTTP servers.
 	$(BIN)/pytest tests/integration -q
+
+e2e: $(STAMP)  ## Browser (system Chromium) and OpenAI-client tests against real servers.
+	$(BIN)/pytest tests/e2e -q
 
 test: lint typecheck  ## Everything CI runs: lint, types, and the whole test suite.
 	$(BIN)/pytest tests -q -ra --durations=5

@@ -32,19 +32,24 @@ def _chat_settings() -> Settings:
 
 
 def _serve(factory_path: str, settings: Settings, host: str | None, port: int | None) -> None:
+    """Check paths and bind the port first, so a mistake fails before anything is indexed."""
     import importlib
 
     import uvicorn
 
+    from bot.startup import StartupError, bind_socket, resolve_paths
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = resolve_paths(settings)
+        sock = bind_socket(host or settings.api.host, port or settings.api.port)
+    except StartupError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
     module_name, _, attr = factory_path.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(
-        factory(settings),
-        host=host or settings.api.host,
-        port=port or settings.api.port,
-        log_level="info",
-    )
+    config = uvicorn.Config(factory(settings), log_level="info")
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @app.command()
@@ -95,3 +100,7 @@ def search(
             f"{rank}. score={hit.score:.4f} doc={hit.doc_id} [{hit.start}:{hit.end}] {hit.title}"
         )
         typer.echo(f"   {hit.text}")
+
+
+if __name__ == "__main__":
+    app()
