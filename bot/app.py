@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from langchain_core.embeddings import Embeddings
 
-from bot.api import debates, health, motions, questions
+from bot.api import debates, health, motions, openai_compat, questions
 from bot.api import retrieval as retrieval_routes
 from bot.api.errors import install_chat_error_handlers
 from bot.settings import ChatSettings
@@ -65,7 +65,7 @@ def create_app(settings: ChatSettings) -> FastAPI:
         app.include_router(retrieval_routes.router)  # its /health covers the in-process indexes
     else:
         app.include_router(health.router)
-    for module in (motions, debates, questions):
+    for module in (motions, debates, questions, openai_compat):
         app.include_router(module.router)
     install_chat_error_handlers(app)
     install_web(app)

@@ -57,6 +57,11 @@ class APISettings(ServerSettings):
     """The chat API's server settings."""
 
     max_message_chars: int = Field(4000, ge=1, description="Longest user message accepted.")
+    api_key: str | None = Field(
+        None,
+        description="When set, /v1 (the OpenAI-compatible routes) needs "
+        "Authorization: Bearer <key>; unset leaves the API open.",
+    )
 
 
 class ChatSettings(Settings):
