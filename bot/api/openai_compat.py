@@ -48,8 +48,8 @@ def openai_error(
 def _validation_error(exc: RequestValidationError) -> JSONResponse:
     first = exc.errors()[0]
     loc = [str(part) for part in first.get("loc", ()) if part != "body"]
-    param = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc).lstrip(".")
-    param = param if param and not param.startswith("[") else None
+    path = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc).lstrip(".")
+    param = path if path and not path.startswith("[") else None
     return openai_error(400, f"{param or 'request'}: {first.get('msg')}", param)
 
 
