@@ -137,3 +137,13 @@ def desktop(browser: Browser, web_server: LiveServer) -> Iterator[WatchedPage]:
 def phone(browser: Browser, web_server: LiveServer) -> Iterator[WatchedPage]:
     """A 375-px-wide page on the web server."""
     yield from watched_page(browser, web_server.base_url, 375, 812)
+
+
+E2E_KEY = "e2e-secret-key"
+
+
+@pytest.fixture(scope="module")
+def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server with ``api.api_key`` set, for the OpenAI client tests."""
+    with debatebot_server(tmp_path_factory.mktemp("keyed") / "data", api_key=E2E_KEY) as server:
+        yield server
