@@ -2,6 +2,7 @@
 import { append, clear, el } from "./dom.js";
 
 const MARKER = /(\[\d+\])/;
+const NBSP = "\u00a0";
 
 function citationButton(marker, citation, onCite) {
   const button = el(
@@ -26,7 +27,15 @@ export function withCitations(text, citationsByMarker, onCite) {
   for (const piece of String(text).split(MARKER)) {
     const match = /^\[(\d+)\]$/.exec(piece);
     const citation = match && citationsByMarker.get(Number(match[1]));
-    parts.push(citation ? citationButton(Number(match[1]), citation, onCite) : piece);
+    if (!citation) {
+      parts.push(piece);
+      continue;
+    }
+    // A marker never starts a line on its own: it stays with the word before it.
+    const before = typeof parts[parts.length - 1] === "string" ? parts.pop() : "";
+    const [, head, word] = /^([\s\S]*?)(\S*\s*)$/.exec(before);
+    if (head) parts.push(head);
+    parts.push(el("span", { class: "nowrap" }, word, citationButton(Number(match[1]), citation, onCite)));
   }
   return parts;
 }
@@ -48,7 +57,9 @@ export function sentenceNode(sentence, citationsByMarker, onCite) {
   append(node, withCitations(sentence.text, citationsByMarker, onCite));
   if (sentence.concession) append(node, " ", el("span", { class: "badge concede" }, "concedes"));
   const badge = verification(sentence);
-  if (badge) append(node, " ", badge);
+  // The badge stays on the line of the sentence's last marker, when it ends with one.
+  const last = node.lastChild;
+  if (badge) append(last && last.classList && last.classList.contains("nowrap") ? last : node, NBSP, badge);
   append(node, " ");
   return node;
 }
