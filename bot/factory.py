@@ -54,7 +54,7 @@ def build_chat_services(
     limit = settings.api.max_message_chars
     return ChatServices(
         motions=MotionService(motions),
-        debates=DebateService(motions, engine, verifier, sessions, limit),
+        debates=DebateService(motions, engine, verifier, sessions, limit, stances=mapper.get),
         cases=CaseService(motions, engine, verifier, mapper),
         questions=QuestionService(motions, engine, verifier, limit),
         checks=CheckService(verifier, documents, retriever, limit),

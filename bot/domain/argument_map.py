@@ -18,14 +18,15 @@ from typing import Protocol
 
 import numpy as np
 
+from bot.domain.cards import ResolvedCards, resolve_cards
 from bot.domain.evidence import EvidenceSentence, SentenceIndex, score_matrix, stems_of
 from bot.domain.motions import Motion, Side, opposite
 from bot.verify.calibration import Calibration
-from retrieval.records import MetadataValue, Passage
+from retrieval.records import Document, MetadataValue, Passage
 
 log = logging.getLogger(__name__)
 
-ALGORITHM = "argmap-v1"
+ALGORITHM = "argmap-v2"  # v2: evidence cards, stance labels and the stance gate
 
 
 class PassageSource(Protocol):
@@ -37,6 +38,10 @@ class PassageSource(Protocol):
 
     def update_passage_metadata(self, updates: dict[str, dict[str, MetadataValue]]) -> None:
         """Merge metadata into passages."""
+        ...
+
+    def get_document(self, doc_id: str) -> Document | None:
+        """One whole document (to resolve evidence cards)."""
         ...
 
 
@@ -62,14 +67,27 @@ class ArgumentMap:
     passage_stance: dict[str, str]
     support: dict[str, list[Backing]]
     rows: dict[str, int]  # evidence key -> row of ``vectors``
+    cards: ResolvedCards
 
     def evidence(self, kp_id: str) -> list[Backing]:
-        """Sentences backing ``kp_id``, best first, never from a passage of the other side."""
+        """Sentences backing ``kp_id`` by similarity, best first, through the stance gate."""
         return self.support.get(kp_id, [])
+
+    def cards_for(self, kp_id: str) -> list[EvidenceSentence]:
+        """The curated cards of ``kp_id``, strongest first."""
+        return self.cards.by_point.get(kp_id, [])
 
     def stance(self, sentence: EvidenceSentence) -> str:
         """The stance label of the passage a sentence comes from."""
         return self.passage_stance.get(sentence.passage_id, "neutral")
+
+    def side_of(self, doc_id: str, start: int, end: int) -> Side | None:
+        """The side a cited span serves: as filed by a card or label, else by similarity."""
+        filed = self.cards.side_of(doc_id, start, end)
+        if filed is not None:
+            return filed
+        row = self.rows.get(f"{doc_id}:{start}:{end}")
+        return self.sentence_side[row] if row is not None else None
 
 
 def map_fingerprint(motion: Motion, passages: list[Passage]) -> str:
@@ -114,11 +132,47 @@ def _passage_stances(
     return stances
 
 
+def _with_cards(
+    sentences: list[EvidenceSentence],
+    vectors: np.ndarray,
+    sides: list[Side | None],
+    cards: ResolvedCards,
+    index: SentenceIndex,
+) -> tuple[list[EvidenceSentence], np.ndarray, list[Side | None]]:
+    """Cards that are not whole split sentences join the sentence table, with their side."""
+    known = {s.key for s in sentences}
+    extra: list[EvidenceSentence] = []
+    for kp_cards in cards.by_point.values():
+        for card in kp_cards:
+            if card.key not in known:
+                known.add(card.key)
+                extra.append(card)
+    if not extra:
+        return sentences, vectors, sides
+    extra_vectors = index.embed([c.text for c in extra])
+    extra_sides = [cards.side_of(c.doc_id, c.start, c.end) for c in extra]
+    return (
+        [*sentences, *extra],
+        np.concatenate([vectors, extra_vectors]) if len(vectors) else extra_vectors,
+        [*sides, *extra_sides],
+    )
+
+
 def build_map(
-    motion: Motion, passages: list[Passage], index: SentenceIndex, fingerprint: str
+    motion: Motion,
+    passages: list[Passage],
+    index: SentenceIndex,
+    fingerprint: str,
+    cards: ResolvedCards | None = None,
 ) -> ArgumentMap:
-    """Score every evidence sentence against every key point and derive the labels."""
+    """Score every evidence sentence against every key point and derive the labels.
+
+    A sentence backs a key point by similarity only through the stance gate: it must fit
+    the point clearly better than any key point of the other side, and the map must not
+    file it (as a card or a stance label) under the other side.
+    """
     cal = index.calibration
+    cards = cards or ResolvedCards({kp.id: [] for kp in motion.key_points}, [])
     sentences, vectors = index.sentences(passages)
     kps = motion.key_points
     kp_vectors = index.embed([kp.text for kp in kps])
@@ -126,6 +180,10 @@ def build_map(
     scores = score_matrix(kp_vectors, kp_stems, sentences, vectors)
     kp_sides = np.array([kp.side for kp in kps])
     sides = _sentence_sides(scores, kp_sides, cal) if sentences else []
+    for j, sentence in enumerate(sentences):  # a filed side overrides similarity
+        filed = cards.side_of(sentence.doc_id, sentence.start, sentence.end)
+        if filed is not None:
+            sides[j] = filed
     stances = _passage_stances(sentences, sides, scores, cal.passage_dominance)
     support: dict[str, list[Backing]] = {kp.id: [] for kp in kps}
     for j, sentence in enumerate(sentences):
@@ -133,16 +191,31 @@ def build_map(
             if sides[j] == opposite(side) or stances[sentence.passage_id] == opposite(side):
                 continue
             same_side = np.flatnonzero(kp_sides == side)
+            other_side = np.flatnonzero(kp_sides == opposite(side))
             best = float(scores[same_side, j].max())
+            rival = float(scores[other_side, j].max()) if len(other_side) else 0.0
+            if best < rival + cal.gate_margin:
+                continue  # fits the other side about as well: no stance, no backing
             for i in same_side:
                 score = float(scores[i, j])
                 if score >= cal.backing_min and score >= best - cal.backing_slack:
                     support[kps[i].id].append(Backing(sentence, round(score, 4)))
     for backings in support.values():
         backings.sort(key=lambda b: (-b.score, b.sentence.key))
+    sentences, vectors, sides = _with_cards(sentences, vectors, sides, cards, index)
     rows = {s.key: j for j, s in enumerate(sentences)}
     return ArgumentMap(
-        motion, fingerprint, sentences, vectors, kp_vectors, kp_stems, sides, stances, support, rows
+        motion,
+        fingerprint,
+        sentences,
+        vectors,
+        kp_vectors,
+        kp_stems,
+        sides,
+        stances,
+        support,
+        rows,
+        cards,
     )
 
 
@@ -179,7 +252,8 @@ class ArgumentMapper:
             current = self._maps.get(motion.id)
             if current is not None and current.fingerprint == fingerprint:
                 return current
-            amap = build_map(motion, passages, self.index, fingerprint)
+            cards = resolve_cards(motion, passages, self.retriever)
+            amap = build_map(motion, passages, self.index, fingerprint, cards)
             if passages and any(p.metadata.get("argmap") != fingerprint for p in passages):
                 self.retriever.update_passage_metadata(passage_labels(amap))
                 log.info("argument map %s: relabelled %d passages", motion.id, len(passages))

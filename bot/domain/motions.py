@@ -77,15 +77,46 @@ FORMATS: dict[str, DebateFormat] = {
 }
 
 
+class Card(_Strict):
+    """A piece of evidence in the debate sense: an exact quote from one source document."""
+
+    doc: str = Field(min_length=1, max_length=200, description="File name of the source document.")
+    quote: str = Field(
+        min_length=10,
+        max_length=1500,
+        description="Exact words of the document; resolved to offsets when the map loads.",
+    )
+
+
+class StanceLabel(Card):
+    """A source sentence filed under the side it serves, so it never backs the other side."""
+
+    side: Side = Field(description="The side the quoted words serve.")
+
+
 class KeyPoint(_Strict):
-    """One argument of the map: a single sentence for one side."""
+    """One argument of the map: a single sentence for one side, with its evidence cards."""
 
     id: str = Field(pattern=SLUG, description="Unique id within the motion.")
     side: Side = Field(description="The side this point argues for.")
     text: str = Field(min_length=5, max_length=600, description="The point, in one sentence.")
+    tag: str | None = Field(
+        None,
+        min_length=3,
+        max_length=80,
+        description="A short label for the point, used to refer back to it once it is made.",
+    )
     rebuts: list[str] = Field(
         default_factory=list, description="Ids of opposing key points this one answers."
     )
+    cards: list[Card] = Field(
+        default_factory=list, description="Curated evidence for this point, strongest first."
+    )
+
+    @property
+    def label(self) -> str:
+        """How the bot refers to the point once made: its tag, or a neutral stand-in."""
+        return self.tag or "that point"
 
     @model_validator(mode="after")
     def _one_sentence(self) -> KeyPoint:
@@ -119,6 +150,10 @@ class Motion(_Strict):
         default_factory=list,
         description="File names of the motion's seed documents; the bot attributes their "
         'sentences to "the seed document" instead of asserting them.',
+    )
+    stance_labels: list[StanceLabel] = Field(
+        default_factory=list,
+        description="Further source sentences filed under the side they serve (beyond cards).",
     )
 
     @model_validator(mode="after")
@@ -157,7 +192,13 @@ class Motion(_Strict):
 
     def fingerprint(self) -> str:
         """A short hash of the argument map (changes when any key point changes)."""
-        blob = json.dumps([kp.model_dump() for kp in self.key_points], sort_keys=True)
+        blob = json.dumps(
+            [
+                [kp.model_dump() for kp in self.key_points],
+                [label.model_dump() for label in self.stance_labels],
+            ],
+            sort_keys=True,
+        )
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
@@ -181,8 +222,9 @@ def load_motion(path: Path) -> Motion:
 
 
 def motion_terms(motion: Motion) -> list[str]:
-    """Words framing may use freely: the motion's own title, question and sides."""
-    return [motion.title, motion.question, motion.sides.pro, motion.sides.con]
+    """Words framing may use freely: the motion's title, question, sides and key point tags."""
+    tags = [kp.tag for kp in motion.key_points if kp.tag]
+    return [motion.title, motion.question, motion.sides.pro, motion.sides.con, *tags]
 
 
 class MotionRegistry:

@@ -37,17 +37,34 @@ class Sentence(BaseModel):
         False,
         description="A claim the bot concedes: it quotes evidence for the user's side.",
     )
+    move: int | None = Field(
+        None,
+        description="The move (a lead-in and the evidence it introduces) this sentence belongs "
+        "to; the verifier checks each move as a whole.",
+    )
+
+
+MoveKind = Literal["claim", "question", "precedent", "concession", "challenge", "pressure"]
+ClashStatus = Literal["answered", "conceded", "unanswerable"]
 
 
 class ClashItem(BaseModel):
-    """A user point found in this turn and how the bot dealt with it."""
+    """One move of the user's speech and what the bot did with it."""
 
-    point: str = Field(description="The user's point (the matched key point's text).")
-    key_point_id: str | None = Field(None, description="The matched key point, if any.")
-    answered_by: list[str] | None = Field(
-        None, description="Ids of the bot's key points that answer it."
+    point: str = Field(description="The user's move, in the user's own words.")
+    kind: MoveKind = Field("claim", description="What kind of move the user made.")
+    status: ClashStatus = Field(
+        "answered",
+        description="answered (rebutted, defended, or the question answered), conceded, or "
+        "unanswerable from the sources (said so plainly).",
     )
-    conceded: bool = Field(False, description="True when nothing answers it and the bot concedes.")
+    key_point_id: str | None = Field(
+        None, description="The key point the move makes, or the bot's point it targets."
+    )
+    answered_by: list[str] | None = Field(
+        None, description="Ids of the bot's key points used in the answer."
+    )
+    conceded: bool = Field(False, description="True when the bot concedes the move.")
 
 
 class Grounding(BaseModel):
@@ -58,6 +75,12 @@ class Grounding(BaseModel):
     rate: float = Field(description="supported / claims (1.0 when there are no claims).")
     dropped: int = Field(
         0, description="Draft claims the verifier removed before sending (logged server-side)."
+    )
+    moves: int = Field(0, description="Moves (a lead-in with its evidence) checked as a whole.")
+    moves_dropped: int = Field(
+        0,
+        description="Moves removed as misfits: a lead-in its evidence does not back, or the "
+        "other side's evidence outside an explicit concession.",
     )
 
 

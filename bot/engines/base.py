@@ -27,6 +27,7 @@ class TurnContext:
     used_evidence: frozenset[str] = frozenset()  # evidence keys cited earlier
     advanced_points: tuple[str, ...] = ()  # the bot's key points already made
     history: tuple[str, ...] = field(default=())  # earlier user messages, oldest first
+    previous: tuple[Reply, ...] = field(default=())  # the bot's earlier replies, oldest first
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class CaseRebuttal(BaseModel):
     citations: list[int] = Field(default_factory=list, description="Markers of its evidence.")
     answered_by: list[str] = Field(
         default_factory=list, description="Key points of the case's side that answer it."
+    )
+    answer_citations: list[int] = Field(
+        default_factory=list, description="Markers of the card that answers it."
     )
 
 

@@ -33,12 +33,16 @@ class CaseService:
         if cached is not None:
             return cached
         case = self.engine.build_case(motion, side)
-        reply = self.verifier.verify(case.reply, allowed_terms=frozenset(motion_terms(motion)))
+        amap = self.maps.get(motion)
+        reply = self.verifier.verify(
+            case.reply, allowed_terms=frozenset(motion_terms(motion)), side=side, stance=amap
+        )
         kept = {c.marker for c in reply.citations}
         for point in case.points:
             point.citations = [m for m in point.citations if m in kept]
             for rebuttal in point.rebuttals:
                 rebuttal.citations = [m for m in rebuttal.citations if m in kept]
+                rebuttal.answer_citations = [m for m in rebuttal.answer_citations if m in kept]
         case = case.model_copy(update={"reply": reply})
         with self._lock:
             self._cases[key] = case

@@ -8,15 +8,25 @@ from __future__ import annotations
 import threading
 import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.domain.errors import InvalidInputError, NotFoundError
-from bot.domain.motions import FORMATS, DebateFormat, MotionRegistry, Side, motion_terms, opposite
+from bot.domain.motions import (
+    FORMATS,
+    DebateFormat,
+    Motion,
+    MotionRegistry,
+    Side,
+    motion_terms,
+    opposite,
+)
 from bot.domain.sessions import Debate, SessionRepository, Turn
 from bot.engines.base import DebateEngine, TurnContext
 from bot.services.common import clean_text, debatable
 from bot.verify.base import ReplyVerifier
+from bot.verify.moves import StanceLookup
 
 _LOCK_STRIPES = 64
 
@@ -34,6 +44,7 @@ class DebateService:
     verifier: ReplyVerifier
     sessions: SessionRepository
     max_message_chars: int = 4000
+    stances: Callable[[Motion], StanceLookup] | None = None  # which side a cited span serves
 
     def __post_init__(self) -> None:
         # Turns of one debate run one at a time; striped locks keep memory bounded.
@@ -88,10 +99,16 @@ class DebateService:
                 used_evidence=frozenset(debate.used_evidence),
                 advanced_points=debate.advanced_points,
                 history=tuple(t.message for t in debate.turns),
+                previous=tuple(t.reply for t in debate.turns),
             )
             result = self.engine.reply_turn(ctx, message)
-            allowed = frozenset([*motion_terms(motion), message])
-            reply = self.verifier.verify(result.reply, allowed_terms=allowed)
+            allowed = frozenset([*motion_terms(motion), message, *ctx.history])
+            reply = self.verifier.verify(
+                result.reply,
+                allowed_terms=allowed,
+                side=debate.bot_side,
+                stance=self.stances(motion) if self.stances else None,
+            )
             turn = Turn(index, round_.name, message, reply, _now())
             self.sessions.append_turn(debate_id, turn, result.used_evidence, result.advanced_points)
         return turn

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.domain.motions import Side
 from bot.domain.replies import Reply
+from bot.verify.moves import StanceLookup
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,15 @@ class SupportResult:
 class ReplyVerifier(Protocol):
     """Checks replies before they leave, and single claims against a span."""
 
-    def verify(self, reply: Reply, allowed_terms: frozenset[str] = frozenset()) -> Reply:
-        """The reply without its unsupported claims, with its grounding summary."""
+    def verify(
+        self,
+        reply: Reply,
+        allowed_terms: frozenset[str] = frozenset(),
+        side: Side | None = None,
+        stance: StanceLookup | None = None,
+    ) -> Reply:
+        """The reply without its unsupported claims (and, given the speaker's ``side`` and a
+        ``stance`` lookup, without misfit moves), with its grounding summary."""
         ...
 
     def check_span(self, claim: str, doc_id: str, start: int, end: int) -> SupportResult:

@@ -31,9 +31,13 @@ class Calibration:
     backing_min: float = 0.45  # a sentence backs a key point from this score up
     backing_slack: float = 0.08  # ... when within this of its best key point of that side
     passage_dominance: float = 2.0  # a mixed passage keeps a side when it weighs 2x more
+    gate_margin: float = 0.05  # similarity evidence must fit its side this much better
+    similar_min: float = 0.6  # ... and score this high before a debate reply quotes it
     # Clash finder.
     point_min: float = 0.62  # a message sentence states a key point from this score up
     evidence_match: float = 0.85  # ... or when it restates a sentence backing the key point
+    challenge_min: float = 0.5  # a move naming the opponent attacks the closest bot point
+    loose_min: float = 0.5  # questions, precedents and concessions take a key point from here
     focus_weight: float = 0.3  # how much closeness to the user's words counts for evidence
     # Answers.
     qa_min: float = 0.7  # below this best sentence score the sources do not answer

@@ -14,10 +14,12 @@ import unicodedata
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from bot.domain.motions import Side
 from bot.domain.replies import Citation, Grounding, Reply, Sentence
 from bot.text import features as tf
 from bot.verify.base import SupportResult
 from bot.verify.calibration import MINILM, Calibration
+from bot.verify.moves import StanceLookup, check_moves
 from retrieval.embeddings import embed_array
 from retrieval.ingest.chunking import split_sentences
 from retrieval.records import Document, DocumentSource
@@ -41,7 +43,7 @@ _ATTRIBUTION_TEXT = """
 ATTRIBUTION_WORDS = frozenset(_ATTRIBUTION_TEXT.split())
 _ATTRIBUTION = re.compile(
     r"^\s*(?:(?:according to|as)\b[^,]{0,120},"
-    r"|[^,]{0,120}?\b(?:says|said|reports|reported|notes|noted|states|stated|writes|wrote|"
+    r"|[^,]{0,120}?\b(?:says|said|argue|argues|argued|contend|contends|reports|reported|notes|noted|states|stated|writes|wrote|"
     r"explains|explained|observes|observed|records|recorded|describes|described|"
     r"recounts|recounted|adds|added)\b(?:\s+that\b)?,?)\s*",
     re.IGNORECASE,
@@ -227,20 +229,41 @@ class GroundingVerifier:
             supported=not reasons, support=0.0 if reasons else 1.0, reasons=reasons
         )
 
-    def verify(self, reply: Reply, allowed_terms: frozenset[str] = frozenset()) -> Reply:
+    def verify(
+        self,
+        reply: Reply,
+        allowed_terms: frozenset[str] = frozenset(),
+        side: Side | None = None,
+        stance: StanceLookup | None = None,
+    ) -> Reply:
         """Score every sentence and drop the ones that fail.
 
-        Failing claims (and framing that smuggles in facts) are logged and removed, citations
-        nobody cites any more are dropped, the text is rebuilt from the remaining sentences,
-        and ``grounding`` counts the claims sent (all verified) and the ones dropped. Markers
-        are not renumbered.
+        Failing claims (and framing that smuggles in facts) are logged and removed. With a
+        ``side`` and a ``stance`` lookup, each move is also checked as a whole
+        (:mod:`bot.verify.moves`) and misfits are removed. Citations nobody cites any more are
+        dropped, the text is rebuilt from the remaining sentences, and ``grounding`` counts
+        the claims sent (all verified), the ones dropped, and the moves checked and dropped.
+        Markers are not renumbered.
         """
         citations = {c.marker: c for c in reply.citations}
         checked: list[tuple[Sentence, SupportResult]] = []
         for sentence in reply.sentences:
             if sentence.kind == "claim":
                 checked.append((sentence, self.check_sentence(sentence, citations)))
-        kept_claims = [s for s, r in checked if r.supported]
+        passed = {id(s) for s, r in checked if r.supported}
+        verdict = None
+        if side is not None and stance is not None:
+            verdict = check_moves(
+                reply.sentences,
+                lambda i: id(reply.sentences[i]) in passed,
+                citations,
+                side,
+                stance,
+            )
+            for reason in verdict.reasons:
+                logger.warning("dropping misfit move: %s", reason)
+        misfit = {id(reply.sentences[i]) for i in verdict.dropped_sentences} if verdict else set()
+        kept_claims = [s for s, r in checked if r.supported and id(s) not in misfit]
         allowed = {t.lower for term in allowed_terms for t in tf.tokenize(term)}
         for sentence in kept_claims:
             allowed |= {t.lower for t in tf.tokenize(sentence.text)}
@@ -253,6 +276,8 @@ class GroundingVerifier:
         results = {id(s): r for s, r in checked}
         kept: list[Sentence] = []
         for sentence in reply.sentences:
+            if id(sentence) in misfit:
+                continue
             result = (
                 results[id(sentence)]
                 if sentence.kind == "claim"
@@ -279,6 +304,8 @@ class GroundingVerifier:
                     supported=claims,
                     rate=1.0,
                     dropped=len(checked) - len(kept_claims),
+                    moves=verdict.moves if verdict else 0,
+                    moves_dropped=verdict.moves_dropped if verdict else 0,
                 ),
             }
         )

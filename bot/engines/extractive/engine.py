@@ -1,29 +1,28 @@
 """The offline, deterministic engine: replies built from quoted evidence and templates.
 
-Each debate turn answers the user's points with the bot's key points that rebut them
-(or concedes explicitly), then advances one of the bot's unused key points. Evidence
-already cited in the debate is not repeated while unused evidence remains.
+A debate turn reads the user's speech as moves and answers each (see ``debate.py``); a
+case sets out each key point of a side with its cards, the rebuttals to expect and the
+card that answers each; a question is answered with the sentences that hold its answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Protocol
 
-from bot.domain.argument_map import ArgumentMap, ArgumentMapper
-from bot.domain.evidence import SentenceIndex, score_matrix, stems_of
+from bot.domain.argument_map import ArgumentMapper
+from bot.domain.evidence import EvidenceSentence, SentenceIndex, score_matrix, stems_of
 from bot.domain.motions import KeyPoint, Motion, Side, motion_terms, opposite
-from bot.domain.replies import ClashItem, Reply
+from bot.domain.replies import Reply
 from bot.engines.base import Case, CasePoint, CaseRebuttal, TurnContext, TurnResult
 from bot.engines.extractive.answers import select_answer
-from bot.engines.extractive.clash import EvidencePicker, UserPoint, find_user_points
 from bot.engines.extractive.composer import ReplyBuilder
-from bot.engines.extractive.manipulation import is_manipulation
+from bot.engines.extractive.debate import TurnWriter, strip_period
+from bot.engines.extractive.picker import EvidencePicker
 from bot.engines.templates import TemplateSet
 from retrieval.records import Passage, SearchHit
 
 QA_HITS = 8
-POINTS_PER_TURN = 2
+CASE_CARDS = 2
 
 
 class SearchSource(Protocol):
@@ -34,10 +33,6 @@ class SearchSource(Protocol):
     ) -> list[SearchHit]:
         """Ranked passages for ``query``."""
         ...
-
-
-def _strip_period(text: str) -> str:
-    return text.rstrip().rstrip(".")
 
 
 class ExtractiveEngine:
@@ -58,180 +53,135 @@ class ExtractiveEngine:
 
     # -- debate --------------------------------------------------------------
     def reply_turn(self, ctx: TurnContext, message: str) -> TurnResult:
-        """Answer the user's points, then advance (or, closing, recall) the bot's case."""
+        """Answer every move of the user's speech, then advance (or, closing, weigh)."""
         amap = self.mapper.get(ctx.motion)
-        b = ReplyBuilder(
-            self.templates, [*motion_terms(ctx.motion), message], ctx.round.max_words, ctx.turn
+        writer = TurnWriter(
+            amap,
+            self.index,
+            self.templates,
+            ctx,
+            message,
+            find_answer=lambda question: self.find_answer(question, ctx.motion),
         )
-        picker = EvidencePicker(amap, ctx.used_evidence, ctx.user_side, self._focus)
-        advanced = list(ctx.advanced_points)
-        side_claim = _strip_period(getattr(ctx.motion.sides, ctx.bot_side))
-        if is_manipulation(message):
-            b.framing(b.render("hold_side", side=ctx.bot_side))
-        if ctx.round.name == "opening":
-            b.framing(b.render("opening", side_claim=side_claim))
-        elif ctx.round.name == "closing":
-            b.framing(b.render("closing", side_claim=side_claim))
-        points = find_user_points(amap, self.index, message, ctx.user_side, POINTS_PER_TURN)
-        clash = [self._answer(b, picker, amap, ctx, point, advanced) for point in points]
-        if not points and ctx.round.name != "opening":
-            b.framing(b.render("no_points"))
-        if ctx.round.name == "closing":
-            self._recall(b, picker, ctx, advanced)
-        else:
-            for n in range(2 if ctx.round.name == "opening" else 1):
-                self._advance(b, picker, ctx, advanced, first=n == 0 and not advanced)
-        return TurnResult(b.build(clash), tuple(sorted(picker.used)), tuple(advanced))
-
-    def _answer(
-        self,
-        b: ReplyBuilder,
-        picker: EvidencePicker,
-        amap: ArgumentMap,
-        ctx: TurnContext,
-        point: UserPoint,
-        advanced: list[str],
-    ) -> ClashItem:
-        """Rebut ``point`` with a linked key point and its evidence, or concede it.
-
-        Answers not yet made in this turn come first, then ones with fresh evidence, then
-        the one closest to what the user said. Answering makes the key point (``advanced``).
-        """
-        user_kp = point.key_point
-        answers = [kp for kp in ctx.motion.answers_to(user_kp.id) if kp.side == ctx.bot_side]
-        index = {kp.id: i for i, kp in enumerate(ctx.motion.key_points)}
-        this_turn = set(advanced) - set(ctx.advanced_points)
-        answers.sort(
-            key=lambda kp: (
-                kp.id in this_turn,
-                not picker.has_fresh(kp.id),
-                -float(amap.kp_vectors[index[kp.id]] @ point.focus),
-            )
-        )
-        for kp in answers:
-            generic = b.render("answer_generic")
-            restated = kp.id in this_turn  # said once this turn already: do not repeat it
-            text = generic if restated else b.render("answer", point=_strip_period(kp.text))
-            framing = (text, generic)
-            used = b.segment([framing], picker.candidates(kp.id, point.focus))
-            if used:
-                picker.mark(used)
-                if kp.id not in advanced:
-                    advanced.append(kp.id)
-                return ClashItem(point=user_kp.text, key_point_id=user_kp.id, answered_by=[kp.id])
-        concede = (
-            b.render("concede", point=_strip_period(user_kp.text)),
-            b.render("concede_generic"),
-        )
-        conceding = [s.sentence for s in amap.evidence(user_kp.id)]
-        if not b.segment(
-            [concede, (b.render("concession_evidence"), None)], conceding[:3], concession=True
-        ):
-            b.framing(*concede, force=True)
-        return ClashItem(point=user_kp.text, key_point_id=user_kp.id, conceded=True)
-
-    def _advance(
-        self,
-        b: ReplyBuilder,
-        picker: EvidencePicker,
-        ctx: TurnContext,
-        advanced: list[str],
-        first: bool,
-    ) -> None:
-        """Make one of the bot's key points not yet made (or reinforce one when all are)."""
-        own = ctx.motion.points(ctx.bot_side)
-        fresh = [kp for kp in own if kp.id not in advanced and picker.has_fresh(kp.id)]
-        if fresh:
-            template = "first_point" if first else "advance"
-            self._make(b, picker, fresh, template, "advance_generic", advanced)
-            return
-        again = [kp for kp in own if picker.has_fresh(kp.id)] or own
-        self._make(b, picker, again, "exhausted", "advance_generic", advanced)
-
-    def _recall(
-        self, b: ReplyBuilder, picker: EvidencePicker, ctx: TurnContext, advanced: list[str]
-    ) -> None:
-        """Closing: recall the bot's strongest points made so far, with fresh evidence."""
-        made = [ctx.motion.key_point(i) for i in advanced] or ctx.motion.points(ctx.bot_side)
-        for _ in range(2):
-            if not self._make(b, picker, made, "closing_point", "closing_generic", advanced):
-                break
-            made = made[1:]
-
-    def _make(
-        self,
-        b: ReplyBuilder,
-        picker: EvidencePicker,
-        options: Sequence[KeyPoint],
-        template: str,
-        generic: str,
-        advanced: list[str],
-    ) -> bool:
-        for kp in options:
-            framing = (b.render(template, point=_strip_period(kp.text)), b.render(generic))
-            used = b.segment([framing], picker.candidates(kp.id), max_claims=2)
-            if used:
-                picker.mark(used)
-                if kp.id not in advanced:
-                    advanced.append(kp.id)
-                return True
-        return False
+        return writer.write()
 
     # -- case ----------------------------------------------------------------
     def build_case(self, motion: Motion, side: Side) -> Case:
-        """Each key point of ``side`` with its best evidence and the expected rebuttals."""
+        """Each key point of ``side``: its best cards, the rebuttals to expect, their answers.
+
+        No evidence sentence appears twice in a case.
+        """
         amap = self.mapper.get(motion)
-        b = ReplyBuilder(self.templates, motion_terms(motion))
-        own = EvidencePicker(amap, frozenset(), opposite(side), self._focus)
-        other = EvidencePicker(amap, frozenset(), side, self._focus)
-        outline: list[tuple[KeyPoint, list[str], list[tuple[KeyPoint, list[str]]]]] = []
+        b = ReplyBuilder(
+            self.templates, [*motion_terms(motion), *(kp.tag or "" for kp in motion.key_points)]
+        )
+        own = EvidencePicker(amap, (), side, self._focus)
+        other = EvidencePicker(amap, (), opposite(side), self._focus)
+        # Each key point's best cards are reserved first, so answers to rebuttals elsewhere in
+        # the case cannot take them.
+        reserved = {
+            kp.id: own.for_point(kp.id, allow_seed=True)[:CASE_CARDS] for kp in motion.points(side)
+        }
+        self._mark((own, other), [s for cards in reserved.values() for s in cards])
+        points = []
         for kp in motion.points(side):
-            head = (b.render("case_point", point=_strip_period(kp.text)), b.render("case_generic"))
-            cited = b.segment([head], own.candidates(kp.id)[:4], max_claims=2)
+            cited = self._case_segment(
+                b, own, other, kp, "case_point", "case_generic", CASE_CARDS, reserved[kp.id]
+            )
             rebuttals = []
             for opp in motion.answers_to(kp.id):
-                rebut = (b.render("case_rebuttal", point=_strip_period(opp.text)), None)
-                opp_cited = b.segment([rebut], other.candidates(opp.id)[:3])
-                rebuttals.append((opp, [e.key for e in opp_cited]))
-            outline.append((kp, [e.key for e in cited], rebuttals))
+                opp_cited = self._case_segment(
+                    b, other, own, opp, "case_rebuttal", "case_rebuttal_generic", 1, opposing=True
+                )
+                answers = [r for r in motion.answers_to(opp.id) if r.side == side]
+                answer_cited: list[EvidenceSentence] = []
+                for answer in answers:
+                    answer_cited = self._case_answer(b, own, other, answer)
+                    if answer_cited:
+                        break
+                rebuttals.append((opp, opp_cited, [a.id for a in answers], answer_cited))
+            points.append((kp, cited, rebuttals))
         reply = b.build()
         markers = {f"{c.doc_id}:{c.start}:{c.end}": c.marker for c in reply.citations}
-        points = [
+
+        def marks(sentences: list[EvidenceSentence]) -> list[int]:
+            return [markers[s.key] for s in sentences if s.key in markers]
+
+        outline = [
             CasePoint(
                 key_point_id=kp.id,
                 text=kp.text,
-                citations=[markers[k] for k in keys],
+                citations=marks(cited),
                 rebuttals=[
                     CaseRebuttal(
                         key_point_id=opp.id,
                         text=opp.text,
-                        citations=[markers[k] for k in opp_keys],
-                        answered_by=[r.id for r in motion.answers_to(opp.id) if r.side == side],
+                        citations=marks(opp_cited),
+                        answered_by=answered_by,
+                        answer_citations=marks(answer_cited),
                     )
-                    for opp, opp_keys in rebuttals
+                    for opp, opp_cited, answered_by, answer_cited in rebuttals
                 ],
             )
-            for kp, keys, rebuttals in outline
+            for kp, cited, rebuttals in points
         ]
-        return Case(motion_id=motion.id, side=side, reply=reply, points=points)
+        return Case(motion_id=motion.id, side=side, reply=reply, points=outline)
+
+    @staticmethod
+    def _mark(pickers: tuple[EvidencePicker, ...], used: list[EvidenceSentence]) -> None:
+        for picker in pickers:
+            picker.mark(used)
+
+    def _case_segment(
+        self,
+        b: ReplyBuilder,
+        picker: EvidencePicker,
+        rival: EvidencePicker,
+        kp: KeyPoint,
+        template: str,
+        generic: str,
+        cards: int,
+        candidates: list[EvidenceSentence] | None = None,
+        opposing: bool = False,
+    ) -> list[EvidenceSentence]:
+        b.begin_move()
+        head = (b.render(template, point=strip_period(kp.text)), b.render(generic, tag=kp.label))
+        pool = picker.for_point(kp.id) if candidates is None else candidates
+        used = b.segment([head], pool, max_claims=cards, concession=opposing)
+        b.end_move()
+        self._mark((picker, rival), used)
+        return used
+
+    def _case_answer(
+        self, b: ReplyBuilder, picker: EvidencePicker, rival: EvidencePicker, kp: KeyPoint
+    ) -> list[EvidenceSentence]:
+        b.begin_move()
+        head = (b.render("case_response", tag=kp.label), None)
+        used = b.segment([head], picker.for_point(kp.id), max_claims=1)
+        b.end_move()
+        self._mark((picker, rival), used)
+        return used
 
     # -- questions -----------------------------------------------------------
-    def answer(self, question: str, motion: Motion | None) -> Reply:
-        """Quote the sentences that answer ``question``, or abstain when support is weak."""
+    def find_answer(self, question: str, motion: Motion | None) -> list[EvidenceSentence]:
+        """The sentences that answer ``question``, best first; empty when none does."""
         where = {"motion": motion.id} if motion else None
         hits = self.retriever.search(question, k=QA_HITS, where=where)
         passages = [
             Passage(h.passage_id, h.doc_id, h.start, h.end, h.text, dict(h.metadata)) for h in hits
         ]
         sentences, vectors = self.index.sentences(passages)
-        terms = [question, *(motion_terms(motion) if motion else [])]
-        b = ReplyBuilder(self.templates, terms)
         if not sentences:
-            b.framing(b.render("qa_abstain"))
-            return b.build()
+            return []
         query = self.index.embed([question])
         scores = score_matrix(query, [stems_of(question)], sentences, vectors)[0]
-        chosen = select_answer(question, sentences, scores, self.index.calibration)
+        return select_answer(question, sentences, scores, self.index.calibration)
+
+    def answer(self, question: str, motion: Motion | None) -> Reply:
+        """Quote the sentences that answer ``question``, or abstain when support is weak."""
+        terms = [question, *(motion_terms(motion) if motion else [])]
+        b = ReplyBuilder(self.templates, terms)
+        chosen = self.find_answer(question, motion)
         if not chosen:
             b.framing(b.render("qa_abstain"))
             return b.build()

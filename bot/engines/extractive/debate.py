@@ -1,0 +1,501 @@
+"""One debate reply: every move of the user's speech answered, the most important first.
+
+Claims are rebutted with the linked key point of the bot's side and one of its cards (or
+conceded plainly); questions are answered from the sources, or declared unanswerable;
+precedents are distinguished with the map's own points, or declared uncovered; the user's
+concessions are taken up; challenges to the bot's points are met with fresh evidence, or
+conceded. Then, room permitting, the bot advances a point of its own. A closing weighs the
+round instead: points the user dropped, concessions made, and what still stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+
+import numpy as np
+
+from bot.domain.argument_map import ArgumentMap
+from bot.domain.evidence import EvidenceSentence, SentenceIndex
+from bot.domain.motions import KeyPoint, motion_terms
+from bot.domain.replies import ClashItem
+from bot.engines.base import TurnContext, TurnResult
+from bot.engines.extractive.composer import ReplyBuilder, lower_first, word_count
+from bot.engines.extractive.picker import EvidencePicker
+from bot.engines.extractive.reader import ReadMove, Thresholds, read_speech
+from bot.engines.extractive.state import DebateState
+from bot.engines.templates import TemplateSet
+from bot.text import features as tf
+
+AnswerFinder = Callable[[str], list[EvidenceSentence]]
+
+# Direct questions first, then concessions to take up, attacks on the bot's case, claims.
+PRIORITY = {"question": 0, "concession": 1, "challenge": 2, "claim": 3, "precedent": 4}
+MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the bot's own
+MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
+NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
+COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
+MAX_QUOTED_WORDS = 18
+
+
+def strip_period(text: str) -> str:
+    """The sentence without its final period (and a leading function word lowercased), to
+    embed after a colon in a template."""
+    return lower_first(text.rstrip().rstrip("."))
+
+
+def join_labels(labels: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def short_quote(text: str) -> str:
+    """The user's words, cut to a quotable length."""
+    words = strip_period(text).split()
+    return (
+        " ".join(words)
+        if len(words) <= MAX_QUOTED_WORDS
+        else " ".join(words[:MAX_QUOTED_WORDS]) + "..."
+    )
+
+
+class TurnWriter:
+    """Writes the bot's reply to one speech; use once."""
+
+    def __init__(
+        self,
+        amap: ArgumentMap,
+        index: SentenceIndex,
+        templates: TemplateSet,
+        ctx: TurnContext,
+        message: str,
+        find_answer: AnswerFinder,
+    ) -> None:
+        self.amap = amap
+        self.index = index
+        self.ctx = ctx
+        self.motion = ctx.motion
+        self.message = message
+        self.find_answer = find_answer
+        self.state = DebateState.of(ctx.previous, ctx.used_evidence, ctx.advanced_points)
+        allowed = [
+            *motion_terms(self.motion),
+            message,
+            *(kp.tag for kp in self.motion.key_points if kp.tag),
+            *(c.text for c in self.state.concessions),
+        ]
+        self.b = ReplyBuilder(
+            templates, allowed, ctx.round.max_words, ctx.turn, said=self.state.said
+        )
+        cal = index.calibration
+        self.limits = Thresholds.of(cal)
+        self.picker = EvidencePicker(
+            amap, self.state.used_evidence, ctx.bot_side, cal.focus_weight, cal.similar_min
+        )
+        self.advanced = list(self.state.advanced)
+        self.made_now: set[str] = set()
+        self.challenged_now: set[str] = set()
+        self.share: int | None = None  # words the move being answered may take
+        self._handled: dict[tuple[str, str], ClashItem] = {}  # same point, same answer
+        self._declared: set[str] = set()  # "unanswerable" templates said in this reply
+        self._conceded = False  # at most one concession per speech
+        self._kp_row = {kp.id: i for i, kp in enumerate(self.motion.key_points)}
+
+    # -- the speech ------------------------------------------------------------
+    def write(self) -> TurnResult:
+        """The reply, the evidence now used and the bot's points now made."""
+        ctx, b = self.ctx, self.b
+        moves = read_speech(
+            self.amap, self.index, self.message, ctx.user_side, ctx.bot_side, self.limits
+        )
+        side_claim = strip_period(getattr(self.motion.sides, ctx.bot_side))
+        clash: list[ClashItem] = []
+        pressure = [m for m in moves if m.kind == "pressure"]
+        if pressure:
+            b.framing(b.fresh("hold_side", side=ctx.bot_side), force=True)
+            clash += [ClashItem(point=m.text, kind="pressure") for m in pressure]
+        if ctx.round.name in ("opening", "closing"):
+            b.framing(b.fresh(ctx.round.name, side_claim=side_claim), force=True)
+        substantive = sorted(
+            (m for m in moves if m.kind != "pressure"),
+            key=lambda m: (PRIORITY[m.kind], -m.score, m.start),
+        )
+        handlers = {
+            "claim": self._claim,
+            "question": self._question,
+            "precedent": self._precedent,
+            "concession": self._concession,
+            "challenge": self._challenge,
+        }
+        for n, move in enumerate(substantive):
+            self.share = self._share(len(substantive) - n)
+            item = self._again(move) or handlers[move.kind](move)
+            if item is not None:
+                clash.append(item)
+                self._remember(move, item)
+        self.share = None
+        if not substantive and ctx.round.name != "opening":
+            b.framing(b.fresh("no_points"))
+        if ctx.round.name == "closing":
+            self._weigh(side_claim)
+        else:
+            for n in range(2 if ctx.round.name == "opening" else 1):
+                left = b.remaining()
+                if n and left is not None and left < MIN_ADVANCE_WORDS:
+                    break
+                self._advance(first=not self.advanced)
+        reply = b.build(clash)
+        return TurnResult(reply, tuple(sorted(self.picker.used)), tuple(self.advanced))
+
+    # -- helpers ---------------------------------------------------------------
+    def _share(self, moves_left: int) -> int | None:
+        """A fair share of the words left for each move still to answer (and one more point)."""
+        left = self.b.remaining()
+        if left is None:
+            return None
+        extra = 0 if self.ctx.round.name == "closing" else 1
+        return max(MIN_SHARE, left // (moves_left + extra))
+
+    @staticmethod
+    def _target(move: ReadMove) -> tuple[str, str] | None:
+        if move.key_point is None or move.kind in ("question", "concession"):
+            return None
+        return move.kind if move.kind == "challenge" else "point", move.key_point.id
+
+    def _again(self, move: ReadMove) -> ClashItem | None:
+        """A move making a point already answered in this reply shares that answer."""
+        target = self._target(move)
+        done = self._handled.get(target) if target else None
+        return done.model_copy(update={"point": move.text, "kind": move.kind}) if done else None
+
+    def _remember(self, move: ReadMove, item: ClashItem) -> None:
+        target = self._target(move)
+        if target is not None:
+            self._handled.setdefault(target, item)
+
+    def _declare(self, template: str) -> bool:
+        """Say an "unanswerable" line once per reply; later moves of the kind share it."""
+        if template in self._declared:
+            return True
+        said = self._say(self.b.fresh(template))
+        if said:
+            self._declared.add(template)
+        return said
+
+    def _is_made(self, kp: KeyPoint) -> bool:
+        return kp.id in self.advanced or kp.id in self.made_now
+
+    def _closeness(self, kp: KeyPoint, focus: np.ndarray | None) -> float:
+        if focus is None:
+            return 0.0
+        return float(self.amap.kp_vectors[self._kp_row[kp.id]] @ focus)
+
+    def _argue(
+        self,
+        kp: KeyPoint,
+        lead: str | None,
+        generic: str | None,
+        focus: np.ndarray | None,
+        allow_seed: bool = False,
+        max_claims: int = 1,
+    ) -> list[EvidenceSentence]:
+        """One move: a lead-in and fresh evidence for ``kp``; nothing when none fits."""
+        self.b.begin_move()
+        candidates = self.picker.for_point(kp.id, focus, allow_seed)
+        used = self.b.segment(
+            [(lead, generic)], candidates, max_claims=max_claims, budget=self.share
+        )
+        self.b.end_move()
+        if used:
+            self.picker.mark(used)
+            self.made_now.add(kp.id)
+            if kp.id not in self.advanced:
+                self.advanced.append(kp.id)
+        return used
+
+    def _say(self, text: str | None) -> bool:
+        """A framing-only move (a plain concession or an "unanswerable")."""
+        self.b.begin_move()
+        said = self.b.framing(text)
+        self.b.end_move()
+        return said
+
+    def _point_lead(self, template: str, generic: str, kp: KeyPoint, **values: str) -> tuple:
+        """A lead-in that states ``kp`` in full the first time, and by its tag afterwards."""
+        if self._is_made(kp):
+            return self.b.fresh(generic, tag=kp.label, **values), None
+        short = f"{template}_short"
+        fallback = short if short in self.b.templates.templates else generic
+        return (
+            self.b.fresh(template, point=strip_period(kp.text), **values),
+            self.b.fresh(fallback, tag=kp.label, **values),
+        )
+
+    def _bot_answers(self, user_kp: KeyPoint, focus: np.ndarray | None) -> list[KeyPoint]:
+        answers = [a for a in self.motion.answers_to(user_kp.id) if a.side == self.ctx.bot_side]
+        return sorted(
+            answers,
+            key=lambda a: (
+                a.id in self.made_now,
+                not self.picker.has_fresh(a.id),
+                -self._closeness(a, focus),
+            ),
+        )
+
+    def _rebut(self, move: ReadMove, user_kp: KeyPoint) -> KeyPoint | None:
+        """Answer a user point with a linked point of the bot's side; the point used."""
+        topic = user_kp.label
+        for answer in self._bot_answers(user_kp, move.focus):
+            lead, generic = self._point_lead("rebut", "rebut_tag", answer, topic=topic)
+            if self._argue(
+                answer, lead, generic or self.b.fresh("rebut_generic", topic=topic), move.focus
+            ):
+                return answer
+        return None
+
+    def _refer(self, user_kp: KeyPoint) -> KeyPoint | None:
+        """Answer by pointing to a linked point already made, when no fresh evidence fits."""
+        made = [a for a in self._bot_answers(user_kp, None) if self._is_made(a)]
+        for answer in made:
+            text = self.b.fresh("rebut_reference", topic=user_kp.label, tag=answer.label)
+            if self._say(text):
+                return answer
+        return None
+
+    def _nearest(self, focus: np.ndarray) -> KeyPoint | None:
+        own = [kp for kp in self.motion.points(self.ctx.bot_side) if self.picker.has_fresh(kp.id)]
+        own.sort(key=lambda kp: -self._closeness(kp, focus))
+        if own and self._closeness(own[0], focus) >= NEAREST_MIN:
+            return own[0]
+        return None
+
+    # -- moves -------------------------------------------------------------------
+    def _claim(self, move: ReadMove, kind: str = "claim") -> ClashItem | None:
+        kp = move.key_point
+        if kp is not None and kp.side == self.ctx.user_side:
+            answer = self._rebut(move, kp) or self._refer(kp)
+            if answer is not None:
+                return ClashItem(
+                    point=move.text, kind=kind, key_point_id=kp.id, answered_by=[answer.id]
+                )
+            if not self._conceded:
+                return self._concede(move, kp, kind)
+        near = self._nearest(move.focus)
+        if near is not None:
+            lead = (
+                self.b.fresh("rebut_nearest", point=strip_period(near.text))
+                if not self._is_made(near)
+                else None
+            )
+            if self._argue(near, lead, self.b.fresh("advance_generic", tag=near.label), move.focus):
+                return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
+        if self._declare("claim_unanswerable"):
+            return ClashItem(point=move.text, kind=kind, status="unanswerable")
+        return None
+
+    def _concede(self, move: ReadMove, kp: KeyPoint, kind: str) -> ClashItem | None:
+        """Grant the user's point explicitly, quoting its evidence inside the concession."""
+        self.b.begin_move()
+        used = self.b.segment(
+            [(self.b.fresh("concede", topic=kp.label), None)],
+            self.picker.conceding(kp.id)[:3],
+            concession=True,
+            budget=self.share,
+        )
+        self.b.end_move()
+        if used:
+            self.picker.mark(used)
+        elif not self._say(self.b.fresh("concede_plain", topic=kp.label)):
+            return None
+        self._conceded = True
+        return ClashItem(
+            point=move.text, kind=kind, status="conceded", conceded=True, key_point_id=kp.id
+        )
+
+    def _question(self, move: ReadMove) -> ClashItem | None:
+        kp_id = move.key_point.id if move.key_point else None
+        found = [s for s in self.find_answer(move.text) if s.key not in self.picker.used]
+        own = [s for s in found if self.picker.serves_side(s) and not s.seed]
+        if own:
+            self.b.begin_move()
+            used = self.b.segment(
+                [(self.b.fresh("question_answer"), None)], own, max_claims=2, budget=self.share
+            )
+            self.b.end_move()
+            if used:
+                self.picker.mark(used)
+                return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
+        theirs = [s for s in found if not self.picker.serves_side(s)]
+        if theirs:
+            self.b.begin_move()
+            used = self.b.segment(
+                [(self.b.fresh("question_concede"), None)],
+                theirs,
+                concession=True,
+                budget=self.share,
+            )
+            self.b.end_move()
+            if used:
+                self.picker.mark(used)
+                self._pivot(move)
+                return ClashItem(
+                    point=move.text,
+                    kind="question",
+                    status="conceded",
+                    conceded=True,
+                    key_point_id=kp_id,
+                )
+        if move.key_point is not None and move.key_point.side == self.ctx.bot_side:
+            kp = move.key_point
+            if self._argue(kp, self.b.fresh("question_answer"), None, move.focus):
+                return ClashItem(
+                    point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
+                )
+        if self._declare("question_unanswerable"):
+            return ClashItem(point=move.text, kind="question", status="unanswerable")
+        return None
+
+    def _pivot(self, move: ReadMove) -> None:
+        """After a concession, turn back to the bot's case with its nearest fresh point."""
+        near = self._nearest(move.focus)
+        if near is not None and not self._is_made(near):
+            lead = self.b.fresh("question_pivot", point=strip_period(near.text))
+            self._argue(near, lead, None, move.focus)
+
+    @cached_property
+    def _common_names(self) -> set[str]:
+        """Names too common in this motion's sources to identify a precedent."""
+        terms = {t.lower for text in motion_terms(self.motion) for t in tf.tokenize(text)}
+        docs: dict[str, set[str]] = {}
+        for sentence in self.amap.sentences:
+            words = {t.lower for t in tf.names(tf.tokenize(sentence.text))}
+            docs.setdefault(sentence.doc_id, set()).update(words)
+        counts: dict[str, int] = {}
+        for words in docs.values():
+            for word in words:
+                counts[word] = counts.get(word, 0) + 1
+        floor = max(2, int(COMMON_NAME_SHARE * len(docs)))
+        return terms | {word for word, n in counts.items() if n >= floor}
+
+    @cached_property
+    def _source_words(self) -> set[str]:
+        return {t.lower for s in self.amap.sentences for t in tf.tokenize(s.text)}
+
+    def _mentions(self, kp: KeyPoint, case: str) -> bool:
+        texts = [kp.text, *(c.text for c in self.amap.cards_for(kp.id))]
+        token = tf.tokenize(case)[0]
+        return any(tf.name_in(token, {t.lower for t in tf.tokenize(text)}) for text in texts)
+
+    def _precedent(self, move: ReadMove) -> ClashItem | None:
+        cases = [n for n in move.names if n.lower() not in self._common_names]
+        own = sorted(
+            self.motion.points(self.ctx.bot_side), key=lambda kp: -self._closeness(kp, move.focus)
+        )
+        for case in cases:
+            for kp in own:
+                if not self._mentions(kp, case) or not self.picker.has_fresh(kp.id):
+                    continue
+                if self._is_made(kp):
+                    lead, generic = self.b.fresh("precedent_generic", case=case), None
+                else:
+                    lead = self.b.fresh(
+                        "precedent_distinguish", case=case, point=strip_period(kp.text)
+                    )
+                    generic = self.b.fresh("precedent_generic", case=case)
+                if self._argue(kp, lead, generic, move.focus):
+                    kp_id = move.key_point.id if move.key_point else None
+                    return ClashItem(
+                        point=move.text, kind="precedent", key_point_id=kp_id, answered_by=[kp.id]
+                    )
+        uncovered = [c for c in cases if c.lower() not in self._source_words]
+        if uncovered and self._say(self.b.fresh("precedent_uncovered", case=uncovered[0])):
+            return ClashItem(point=move.text, kind="precedent", status="unanswerable")
+        return self._claim(move, kind="precedent")
+
+    def _challenge(self, move: ReadMove) -> ClashItem | None:
+        kp = move.key_point
+        if kp is None or kp.side != self.ctx.bot_side:
+            return self._claim(move, kind="challenge")
+        self.challenged_now.add(kp.id)
+        lead = self.b.fresh("defend", tag=kp.label)
+        if self._argue(kp, lead, None, move.focus):
+            return ClashItem(
+                point=move.text, kind="challenge", key_point_id=kp.id, answered_by=[kp.id]
+            )
+        for sibling in self.motion.points(self.ctx.bot_side):
+            linked = set(sibling.rebuts) & set(kp.rebuts)
+            if sibling.id != kp.id and linked and self.picker.has_fresh(sibling.id):
+                lead, generic = self._point_lead("rebut_nearest", "advance_generic", sibling)
+                if self._argue(sibling, lead, generic, move.focus):
+                    return ClashItem(
+                        point=move.text,
+                        kind="challenge",
+                        key_point_id=kp.id,
+                        answered_by=[sibling.id],
+                    )
+        if self._say(self.b.fresh("defend_concede", tag=kp.label)):
+            return ClashItem(
+                point=move.text,
+                kind="challenge",
+                status="conceded",
+                conceded=True,
+                key_point_id=kp.id,
+            )
+        return None
+
+    def _concession(self, move: ReadMove) -> ClashItem | None:
+        kp = move.key_point
+        if kp is not None and kp.side == self.ctx.bot_side:
+            lead = self.b.fresh("concession_used", tag=kp.label)
+            if self._argue(kp, lead, None, move.focus) or self._say(lead):
+                return ClashItem(
+                    point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
+                )
+        if self._say(self.b.fresh("concession_noted")):
+            return ClashItem(point=move.text, kind="concession", key_point_id=kp.id if kp else None)
+        return None
+
+    # -- the bot's own case ------------------------------------------------------
+    def _advance(self, first: bool) -> bool:
+        """Make one of the bot's points not yet made, factual sources before the seed."""
+        own = [kp for kp in self.motion.points(self.ctx.bot_side) if not self._is_made(kp)]
+        own.sort(key=lambda kp: not self.picker.has_fresh(kp.id))  # stable: map order
+        template = "first_point" if first else "advance"
+        for kp in own:
+            lead = self.b.fresh(template, point=strip_period(kp.text))
+            generic = self.b.fresh("advance_generic", tag=kp.label)
+            if self._argue(kp, lead, generic, None, allow_seed=True):
+                return True
+        return False
+
+    def _weigh(self, side_claim: str) -> None:
+        """Closing: dropped points, the user's concessions, what stands, and why it wins.
+
+        The weighing line is reserved first, so it always fits within the word limit.
+        """
+        b = self.b
+        verdict = b.fresh("closing_weigh", side_claim=side_claim)
+        reserve = word_count(verdict) if verdict else 0
+        if b.max_words is not None:
+            b.max_words -= reserve
+        made = [self.motion.key_point(i) for i in self.advanced]
+        made = [kp for kp in made if kp.side == self.ctx.bot_side]
+        attacked = self.state.challenged | self.challenged_now
+        dropped = [kp for kp in made if kp.id not in attacked]
+        if dropped:
+            labels = join_labels([kp.label for kp in dropped[:2]])
+            b.framing(b.fresh("closing_dropped", tags=labels))
+        for concession in self.state.concessions[-2:]:
+            b.framing(b.fresh("closing_concession", quote=short_quote(concession.text)))
+        standing = dropped + [kp for kp in made if kp not in dropped]
+        standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
+        recalled = 0
+        for kp in standing:
+            if recalled == 2:
+                break
+            lead = self.b.fresh("closing_point_generic", tag=kp.label)
+            if self._argue(kp, lead, None, None, allow_seed=True):
+                recalled += 1
+        if b.max_words is not None:
+            b.max_words += reserve
+        b.framing(verdict)

@@ -1,0 +1,164 @@
+"""Reading a user's speech as debate moves: claims, questions, precedents, concessions,
+challenges to the bot's case, and pressure.
+
+The split is lexical and deterministic: sentences are classified by their form (a question
+mark, a concession marker, a reference to the opponent, an analogy), and sentences that
+continue the same move are merged. Matching a move to the argument map happens elsewhere;
+this module only finds the moves and their kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from retrieval.ingest.chunking import split_sentences
+
+MoveKind = Literal["claim", "question", "precedent", "concession", "challenge", "pressure"]
+
+MAX_SENTENCES = 40
+MIN_WORDS = 4
+
+_QUESTION_START = re.compile(
+    r"^\s*(?:so\s+|and\s+|but\s+|then\s+|tell me,?\s+|honestly,?\s+)?"
+    r"(?:who|what|when|where|which|why|how|is|are|was|were|do|does|did|can|could|will|would|"
+    r"should|has|have|had|isn't|aren't|doesn't|didn't|won't|wouldn't|shouldn't)\b",
+    re.IGNORECASE,
+)
+_ENUMERATOR = r"(?:(?:one|two|three|four|first|second|third|finally|\d+)\s*[:.)]\s*)?"
+_ASK = re.compile(
+    r"^\s*" + _ENUMERATOR + r"(?:name|tell us|tell me|show me|show us|explain|point to|give me|"
+    r"give us|cite|identify)\b"
+    r"|\b(?:i ask|my question is|answer this|answer me|i challenge you to)\b",
+    re.IGNORECASE,
+)
+_CONCESSION = re.compile(
+    r"\b(?:i(?:'ll| will| can| do| must| would)?\s+(?:freely\s+|happily\s+|readily\s+)?"
+    r"(?:grant|accept|concede|admit|acknowledge|allow)(?:s|ed)?\b"
+    r"|\bgranted\b|\badmittedly\b|\beven if\b|\beven though\b|\bfair enough\b"
+    r"|\bi take (?:the|your) point\b|\btrue enough\b|\bit is true that\b|\bit's true that\b"
+    r"|\bi agree (?:that|with)\b|\bsure,|\byes,|\bno one denies\b|\bnobody denies\b"
+    r"|\bmy opponent is right (?:that|about)\b|\byou(?:'re| are) right (?:that|about)\b)",
+    re.IGNORECASE,
+)
+# After a concession marker, the pivot back to the speaker's own case.
+_PIVOT = re.compile(
+    r"(?:,|;|\u2014|--)\s*(?:but|yet|however|still|and yet|nevertheless)\b|\.\s+but\b",
+    re.IGNORECASE,
+)
+_CHALLENGE = re.compile(
+    r"\b(?:my (?:opponent|friend|honou?rable opponent)s?|the (?:other|opposing) side|"
+    r"the (?:opposition|proposition)|the bot|you (?:say|said|claim|claimed|keep|kept|argue|"
+    r"argued|told|cited|quoted|mentioned|insist|insisted|rely|relied|suggest|suggested|"
+    r"point|pointed|want|wanted|tried|try|assert|asserted|call|called|describe|described)|"
+    r"your (?:point|argument|claim|case|evidence|source|sources|quote|citation|reading|"
+    r"example|last|whole|own)|you(?:'ve| have) (?:said|claimed|argued|cited|quoted))\b",
+    re.IGNORECASE,
+)
+_PRECEDENT = re.compile(
+    r"\b(?:precedents?|analog(?:y|ies|ous)|just as|just like|the same way|the same thing|"
+    r"same playbook|history (?:shows|tells|teaches)|historically|in the past|remember (?:when|"
+    r"how)|look at (?:how|what|the)|compare|comparison|parallel|model for|template for|"
+    r"did (?:it|this|the same) (?:with|before|in)|has done (?:it|this|so) before|"
+    r"did so before|before with|as (?:it|they|we|washington) did with)\b",
+    re.IGNORECASE,
+)
+_PRESSURE_PATTERNS = [
+    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompts?"
+    r"|guidelines?|programming|assignment|constraints?)\b",
+    r"\b(?:admit|concede|confess|accept|acknowledge)\b.{0,30}\b(?:you(?:'re| are| were)|your "
+    r"(?:side|case|position) (?:is|was))\b.{0,20}\b(?:wrong|mistaken|losing|lost|incorrect)\b",
+    r"\b(?:argue|defend|take|support|switch to|join)\b.{0,20}\b(?:my|our|the other|the opposite"
+    r"|the opposing)\s+(?:side|position|case)\b",
+    r"\b(?:switch|change|swap|flip)\b.{0,10}\b(?:sides?|positions?|stances?)\b",
+    r"\b(?:you (?:now )?agree with me|say (?:that )?i(?:'m| am) right|i(?:'m| am) right and you|"
+    r"just admit|admit (?:it|that you)|you know i(?:'m| am) right)\b",
+    r"\b(?:system prompt|developer mode|jailbreak|pretend (?:to be|you are)|you are now|"
+    r"act as|role-?play|new instructions)\b",
+    r"\b(?:stop|quit|give up)\b.{0,15}\b(?:arguing|debating|defending)\b",
+]
+_PRESSURE = re.compile("|".join(f"(?:{p})" for p in _PRESSURE_PATTERNS), re.IGNORECASE | re.DOTALL)
+_FILLER = re.compile(
+    r"^\s*(?:thank you|thanks|ladies and gentlemen|good (?:morning|afternoon|evening)|"
+    r"let me (?:start|begin|turn|move|close)|i have (?:two|three|four|several) points|"
+    r"(?:first|second|third|finally|next|to close|in closing|in conclusion)[,.:]?\s*$)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move of the user's speech: its kind and its exact span in the speech."""
+
+    kind: MoveKind
+    start: int
+    end: int
+    text: str
+
+
+def is_pressure(text: str) -> bool:
+    """True when the text tries to move the bot off its side or its rules."""
+    return bool(_PRESSURE.search(text))
+
+
+def sentence_kind(sentence: str) -> MoveKind:
+    """The kind of move one sentence makes, judged by its form."""
+    if is_pressure(sentence):
+        return "pressure"
+    stripped = sentence.rstrip(" \"'\u201d)")
+    if stripped.endswith("?") or _ASK.search(sentence):
+        return "question"
+    if _QUESTION_START.match(sentence) and stripped.endswith("?"):
+        return "question"
+    if _CONCESSION.search(sentence):
+        return "concession"
+    if _CHALLENGE.search(sentence):
+        return "challenge"
+    if _PRECEDENT.search(sentence):
+        return "precedent"
+    return "claim"
+
+
+def _split_concession(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A concession followed by a pivot ("I grant X, but Y") becomes two spans."""
+    segment = text[start:end]
+    marker = _CONCESSION.search(segment)
+    if not marker:
+        return [(start, end)]
+    pivot = _PIVOT.search(segment, marker.end())
+    if not pivot or len(segment[pivot.end() :].split()) < MIN_WORDS:
+        return [(start, end)]
+    cut = start + pivot.start()
+    rest = start + pivot.start() + (1 if segment[pivot.start()] in ",;." else 0)
+    while rest < end and text[rest] in " \u2014-":
+        rest += 1
+    return [(start, cut), (rest, end)]
+
+
+def _spans(speech: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for s, e in split_sentences(speech)[:MAX_SENTENCES]:
+        spans.extend(_split_concession(speech, s, e))
+    return spans
+
+
+def split_moves(speech: str) -> list[Move]:
+    """The speech's moves in order, one per sentence (or per half of "I grant X, but Y").
+
+    A short concession ("I accept that.", "Granted.") turns the sentence before it into the
+    concession it makes. Adjacent sentences making the same point are merged later, once
+    they are matched to the map.
+    """
+    moves: list[Move] = []
+    for s, e in _spans(speech):
+        text = speech[s:e].strip()
+        short = len(text.split()) < MIN_WORDS
+        if short and moves and _CONCESSION.search(text) and moves[-1].kind != "pressure":
+            previous = moves[-1]
+            moves[-1] = Move("concession", previous.start, e, speech[previous.start : e])
+            continue
+        if short or _FILLER.match(text):
+            continue
+        moves.append(Move(sentence_kind(text), s, e, speech[s:e]))
+    return moves

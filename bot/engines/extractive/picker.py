@@ -1,0 +1,97 @@
+"""Handing out evidence for the bot's key points: cards first, never the user's side.
+
+Cards are the curated evidence of a key point. Evidence found by similarity comes after,
+and only what passed the argument map's stance gate. Nothing cited earlier in the debate
+is handed out again. The seed document, an opinion essay, comes last, at most once per
+speech, and never to answer the user's facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from bot.domain.argument_map import ArgumentMap
+from bot.domain.evidence import EvidenceSentence
+from bot.domain.motions import Side
+
+MAX_SIMILAR = 6  # similarity evidence considered per key point, after its cards
+SEED_PER_SPEECH = 1
+
+
+class EvidencePicker:
+    """Fresh evidence for key points of one side, within one speech."""
+
+    def __init__(
+        self,
+        amap: ArgumentMap,
+        used: Iterable[str],
+        side: Side,
+        focus_weight: float,
+        similar_min: float = 0.0,
+    ) -> None:
+        self.amap = amap
+        self.used = set(used)
+        self.side = side
+        self.focus_weight = focus_weight
+        self.similar_min = similar_min
+        self.seed_cited = 0
+
+    def serves_side(self, sentence: EvidenceSentence) -> bool:
+        """The sentence is not filed or labelled under the other side."""
+        stance = self.amap.side_of(sentence.doc_id, sentence.start, sentence.end)
+        return stance is None or stance == self.side
+
+    def _closeness(self, sentence: EvidenceSentence, focus: np.ndarray | None) -> float:
+        row = self.amap.rows.get(sentence.key)
+        if focus is None or row is None:
+            return 0.0
+        return float(self.amap.vectors[row] @ focus)
+
+    def for_point(
+        self, kp_id: str, focus: np.ndarray | None = None, allow_seed: bool = False
+    ) -> list[EvidenceSentence]:
+        """Unused evidence for ``kp_id``: cards, then gated similarity evidence.
+
+        Within each group, evidence closer to ``focus`` (the user's words) comes first;
+        seed-document sentences come after all others, and only when ``allow_seed``.
+        """
+        cards = [c for c in self.amap.cards_for(kp_id) if self._usable(c, allow_seed)]
+        similar = [
+            b.sentence
+            for b in self.amap.evidence(kp_id)[:MAX_SIMILAR]
+            if b.score >= self.similar_min
+            and self._usable(b.sentence, allow_seed)
+            and b.sentence not in cards
+        ]
+        ranked_cards = sorted(
+            enumerate(cards),
+            key=lambda item: (item[1].seed, 0.02 * item[0] - self._closeness(item[1], focus)),
+        )
+        ranked_similar = sorted(similar, key=lambda s: (s.seed, -self._closeness(s, focus), s.key))
+        return [c for _, c in ranked_cards] + ranked_similar
+
+    def _usable(self, sentence: EvidenceSentence, allow_seed: bool) -> bool:
+        if sentence.key in self.used or not self.serves_side(sentence):
+            return False
+        return not sentence.seed or (allow_seed and self.seed_cited < SEED_PER_SPEECH)
+
+    def conceding(self, kp_id: str) -> list[EvidenceSentence]:
+        """Unused evidence for a point of the other side, to quote inside a concession."""
+        cards = [c for c in self.amap.cards_for(kp_id) if c.key not in self.used and not c.seed]
+        return cards or [
+            b.sentence
+            for b in self.amap.evidence(kp_id)[:MAX_SIMILAR]
+            if b.sentence.key not in self.used and not b.sentence.seed
+        ]
+
+    def has_fresh(self, kp_id: str, allow_seed: bool = False) -> bool:
+        """Whether ``kp_id`` still has evidence not cited in this debate."""
+        return bool(self.for_point(kp_id, allow_seed=allow_seed))
+
+    def mark(self, sentences: Iterable[EvidenceSentence]) -> None:
+        """Remember evidence as used (and count seed citations in this speech)."""
+        for sentence in sentences:
+            self.used.add(sentence.key)
+            self.seed_cited += int(sentence.seed)

@@ -1,0 +1,63 @@
+"""Sparring guarantees on labelled debates from the blind dev set, over the real chat API.
+
+Whatever the wording, every reply must: name each of the user's moves it answers with a span
+of the user's own speech; handle every question (answered, conceded or declared
+unanswerable); cite no evidence the map files under the user's side outside a concession;
+never repeat a sentence; cite the seed essay at most once per speech; keep to the word limit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from bench.bench_debate import DEBATES, Tally, _seed_doc, _user_side_spans, run_debate, score
+from bot.engines.extractive.composer import sentence_key
+from tests.support.fixtures_chat import chat_client
+
+pytestmark = pytest.mark.integration
+__all__ = ["chat_client"]  # the fixture, re-exported for pytest
+
+
+def dev_debates() -> list[dict[str, Any]]:
+    debates = [d for d in yaml.safe_load(DEBATES.read_text()) if d["split"] == "dev"]
+    return [next(d for d in debates if d["user_side"] == side) for side in ("pro", "con")]
+
+
+@pytest.mark.parametrize("debate", dev_debates(), ids=lambda d: f"user argues {d['user_side']}")
+def test_a_labelled_debate_keeps_every_sparring_guarantee(
+    chat_client: TestClient, debate: dict[str, Any]
+) -> None:
+    replies = run_debate(chat_client, debate)
+    tally = Tally()
+    spans = _user_side_spans(chat_client, debate["user_side"])
+    seed = _seed_doc(chat_client)
+    score(debate, replies, tally, spans, seed)
+    assert tally.own_goals == 0
+    assert tally.repeats == 0
+    assert tally.questions_handled == tally.questions
+    assert tally.over_limit == 0
+    assert tally.moves_found / tally.moves >= 0.8
+    said: Counter[str] = Counter()
+    for turn, reply in zip(debate["turns"], replies, strict=True):
+        assert reply["grounding"]["rate"] == 1.0
+        for item in reply["clash"]:
+            assert item["point"] in turn["speech"]
+        seed_cites = [c for c in reply["citations"] if c["doc_id"] in seed]
+        assert len(seed_cites) <= 1
+        said.update(sentence_key(s["text"]) for s in reply["sentences"])
+    assert max(said.values()) == 1
+
+
+def test_the_shipped_cards_all_resolve(chat_client: TestClient) -> None:
+    case = chat_client.get("/motions/us-hamas/case", params={"side": "con"})
+    assert case.status_code == 200
+    body = case.json()
+    empty = [point["key_point_id"] for point in body["points"] if not point["citations"]]
+    assert not empty, "every key point has a card"
+    texts = [s["text"] for s in body["reply"]["sentences"] if s["kind"] == "claim"]
+    assert len(texts) == len(set(texts)), "no sentence twice in a case"
