@@ -81,7 +81,13 @@ class RecordingEngine:
 class PassThroughVerifier:
     """Accepts every reply as it is."""
 
-    def verify(self, reply: Reply, allowed_terms: frozenset[str] = frozenset()) -> Reply:
+    def verify(
+        self,
+        reply: Reply,
+        allowed_terms: frozenset[str] = frozenset(),
+        side: Side | None = None,
+        stance: Any = None,
+    ) -> Reply:
         """The reply unchanged."""
         return reply
 
