@@ -25,6 +25,7 @@ function citationButton(marker, citation, onCite) {
 export function withCitations(text, citationsByMarker, onCite) {
   const parts = [];
   for (const piece of String(text).split(MARKER)) {
+    if (!piece) continue;
     const match = /^\[(\d+)\]$/.exec(piece);
     const citation = match && citationsByMarker.get(Number(match[1]));
     if (!citation) {
