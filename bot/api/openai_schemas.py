@@ -17,7 +17,7 @@ from bot.domain.motions import DebateFormat, Side
 from bot.domain.replies import Citation, ClashItem, Grounding, Reply, Sentence
 from bot.services.chat_completions import (
     Completion,
-    DoneEvent,
+    CompletionDone,
     Message,
     ModelId,
     StreamEvent,
@@ -246,7 +246,7 @@ def stream_body(events: Iterable[StreamEvent], model: str, completion_id: str) -
     yield _sse(chunk(completion_id, model, {"role": "assistant", "content": ""}))
     sent = False
     for event in events:
-        if isinstance(event, DoneEvent):
+        if isinstance(event, CompletionDone):
             reply = event.completion.reply
             pieces = content_pieces(reply)
             if not sent and pieces:  # a reply without sentences (plain text) goes whole

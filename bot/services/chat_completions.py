@@ -89,13 +89,13 @@ class SentenceEvent:
 
 
 @dataclass(frozen=True)
-class DoneEvent:
+class CompletionDone:
     """The whole checked reply; it ends a stream."""
 
     completion: Completion
 
 
-StreamEvent = SentenceEvent | DoneEvent
+StreamEvent = SentenceEvent | CompletionDone
 
 
 class ScratchSessions:
@@ -230,7 +230,7 @@ class ChatCompletionService:
         for sentence in verified_sentences(completion.reply):
             cited = [by_marker[m] for m in sentence.citations if m in by_marker]
             yield SentenceEvent(sentence, cited)
-        yield DoneEvent(completion)
+        yield CompletionDone(completion)
 
 
 def verified_sentences(reply: Reply) -> Iterator[Sentence]:
