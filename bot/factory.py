@@ -53,7 +53,7 @@ def build_chat_services(
     sessions = SQLiteSessionRepository(settings.sessions_db or settings.data_dir / "sessions.db")
     limit = settings.api.max_message_chars
     return ChatServices(
-        motions=MotionService(motions),
+        motions=MotionService(motions, check_map=mapper.get),
         debates=DebateService(motions, engine, verifier, sessions, limit, stances=mapper.get),
         cases=CaseService(motions, engine, verifier, mapper),
         questions=QuestionService(motions, engine, verifier, limit),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.motions import Motion, MotionRegistry
@@ -12,6 +13,7 @@ class MotionService:
     """Motions and their argument maps, as the API sees them."""
 
     registry: MotionRegistry
+    check_map: Callable[[Motion], object] | None = None  # raises when cards do not resolve
 
     def list_motions(self) -> list[Motion]:
         """Every motion."""
@@ -22,5 +24,7 @@ class MotionService:
         return self.registry.get(motion_id)
 
     def add_motion(self, motion: Motion) -> Motion:
-        """Register a motion; it survives restarts."""
+        """Register a motion (its evidence cards must resolve first); it survives restarts."""
+        if self.check_map is not None and any(kp.cards for kp in motion.key_points):
+            self.check_map(motion)
         return self.registry.add(motion)

@@ -61,3 +61,24 @@ def test_the_shipped_cards_all_resolve(chat_client: TestClient) -> None:
     assert not empty, "every key point has a card"
     texts = [s["text"] for s in body["reply"]["sentences"] if s["kind"] == "claim"]
     assert len(texts) == len(set(texts)), "no sentence twice in a case"
+
+
+def test_a_posted_motion_whose_card_is_not_in_the_sources_is_refused(
+    chat_client: TestClient,
+) -> None:
+    point = {"side": "pro", "text": "Bridges cut commutes.", "rebuts": []}
+    card = {"doc": "nowhere.md", "quote": "This sentence is in no source at all."}
+    motion = {
+        "id": "carded",
+        "title": "A motion with a bad card",
+        "question": "Should the city build a bridge?",
+        "sides": {"pro": "Yes.", "con": "No."},
+        "key_points": [
+            {**point, "id": "pro-a", "cards": [card]},
+            {**point, "id": "con-a", "side": "con", "text": "Bridges cost a lot."},
+        ],
+    }
+    refused = chat_client.post("/motions", json=motion)
+    assert refused.status_code == 422
+    assert "card 1 of pro-a" in refused.text
+    assert chat_client.get("/motions/carded").status_code == 404

@@ -35,7 +35,6 @@ MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
-MAX_QUOTED_WORDS = 18
 
 
 def strip_period(text: str) -> str:
@@ -47,16 +46,6 @@ def strip_period(text: str) -> str:
 def join_labels(labels: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-
-
-def short_quote(text: str) -> str:
-    """The user's words, cut to a quotable length."""
-    words = strip_period(text).split()
-    return (
-        " ".join(words)
-        if len(words) <= MAX_QUOTED_WORDS
-        else " ".join(words[:MAX_QUOTED_WORDS]) + "..."
-    )
 
 
 class TurnWriter:
@@ -127,6 +116,10 @@ class TurnWriter:
             "concession": self._concession,
             "challenge": self._challenge,
         }
+        closing = ctx.round.name == "closing"
+        reserve = (b.max_words or 0) // 2 if closing else 0  # a closing weighs, above all
+        if b.max_words is not None:
+            b.max_words -= reserve
         for n, move in enumerate(substantive):
             self.share = self._share(len(substantive) - n)
             item = self._again(move) or handlers[move.kind](move)
@@ -134,6 +127,8 @@ class TurnWriter:
                 clash.append(item)
                 self._remember(move, item)
         self.share = None
+        if b.max_words is not None:
+            b.max_words += reserve
         if not substantive and ctx.round.name != "opening":
             b.framing(b.fresh("no_points"))
         if ctx.round.name == "closing":
@@ -451,7 +446,7 @@ class TurnWriter:
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
                 )
-        if self._say(self.b.fresh("concession_noted")):
+        if self._declare("concession_noted"):
             return ClashItem(point=move.text, kind="concession", key_point_id=kp.id if kp else None)
         return None
 
@@ -485,8 +480,14 @@ class TurnWriter:
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
-        for concession in self.state.concessions[-2:]:
-            b.framing(b.fresh("closing_concession", quote=short_quote(concession.text)))
+        granted = [
+            self.motion.key_point(c.key_point_id)
+            for c in self.state.concessions
+            if c.key_point_id and self.motion.key_point(c.key_point_id).side == self.ctx.bot_side
+        ]
+        if granted:
+            labels = join_labels(list(dict.fromkeys(kp.label for kp in granted))[-2:])
+            b.framing(b.fresh("closing_concession", tags=labels))
         standing = dropped + [kp for kp in made if kp not in dropped]
         standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
         recalled = 0

@@ -35,11 +35,15 @@ _ASK = re.compile(
 )
 _CONCESSION = re.compile(
     r"\b(?:i(?:'ll| will| can| do| must| would)?\s+(?:freely\s+|happily\s+|readily\s+)?"
-    r"(?:grant|accept|concede|admit|acknowledge|allow)(?:s|ed)?\b"
+    r"(?:grant(?:s|ed)?|accept(?:s|ed)?|concede[sd]?|admit(?:s|ted)?|acknowledge[sd]?|"
+    r"allow(?:s|ed)?)\b"
     r"|\bgranted\b|\badmittedly\b|\beven if\b|\beven though\b|\bfair enough\b"
     r"|\bi take (?:the|your) point\b|\btrue enough\b|\bit is true that\b|\bit's true that\b"
     r"|\bi agree (?:that|with)\b|\bsure,|\byes,|\bno one denies\b|\bnobody denies\b"
-    r"|\bmy opponent is right (?:that|about)\b|\byou(?:'re| are) right (?:that|about)\b)",
+    r"|\bmy opponent is right (?:that|about)\b|\byou(?:'re| are) right (?:that|about)\b"
+    r"|\b(?:let me |i )?(?:conceded?|conceding)\b|^\W*(?:true|conceded|agreed|correct)\b\W"
+    r"|\b(?:is|are|was|were) (?:accurate|real|true|correct)\b(?! that)"
+    r"|\bi(?:'ve| have) never (?:argued|said|claimed|denied) otherwise\b)",
     re.IGNORECASE,
 )
 # After a concession marker, the pivot back to the speaker's own case.
@@ -71,7 +75,11 @@ _PRESSURE_PATTERNS = [
     r"(?:side|case|position) (?:is|was))\b.{0,20}\b(?:wrong|mistaken|losing|lost|incorrect)\b",
     r"\b(?:argue|defend|take|support|switch to|join)\b.{0,20}\b(?:my|our|the other|the opposite"
     r"|the opposing)\s+(?:side|position|case)\b",
-    r"\b(?:switch|change|swap|flip)\b.{0,10}\b(?:sides?|positions?|stances?)\b",
+    r"\b(?:switch(?:ed|ing)?|change[ds]?|swap(?:ped)?|flip(?:ped)?)\b.{0,10}"
+    r"\b(?:sides?|positions?|stances?)\b",
+    r"\bfrom now on,? you\b|\byou (?:now |must |should )?argue (?:for|my|our)\b"
+    r"|\binstructions (?:you were given |you have )?(?:are|were) "
+    r"(?:outdated|wrong|void|cancelled)\b",
     r"\b(?:you (?:now )?agree with me|say (?:that )?i(?:'m| am) right|i(?:'m| am) right and you|"
     r"just admit|admit (?:it|that you)|you know i(?:'m| am) right)\b",
     r"\b(?:system prompt|developer mode|jailbreak|pretend (?:to be|you are)|you are now|"

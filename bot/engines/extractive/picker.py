@@ -18,6 +18,7 @@ from bot.domain.motions import Side
 
 MAX_SIMILAR = 6  # similarity evidence considered per key point, after its cards
 SEED_PER_SPEECH = 1
+CURATED_SIMILAR_MIN = 0.8  # similarity evidence beside a point's cards must fit this closely
 
 
 class EvidencePicker:
@@ -57,13 +58,15 @@ class EvidencePicker:
         Within each group, evidence closer to ``focus`` (the user's words) comes first;
         seed-document sentences come after all others, and only when ``allow_seed``.
         """
-        cards = [c for c in self.amap.cards_for(kp_id) if self._usable(c, allow_seed)]
+        curated = self.amap.cards_for(kp_id)
+        cards = [c for c in curated if self._usable(c, allow_seed)]
+        # A point with cards takes similarity evidence only when it fits very closely; a
+        # point without cards (a map nobody curated) relies on it.
+        floor = max(self.similar_min, CURATED_SIMILAR_MIN) if curated else self.similar_min
         similar = [
             b.sentence
             for b in self.amap.evidence(kp_id)[:MAX_SIMILAR]
-            if b.score >= self.similar_min
-            and self._usable(b.sentence, allow_seed)
-            and b.sentence not in cards
+            if b.score >= floor and self._usable(b.sentence, allow_seed) and b.sentence not in cards
         ]
         ranked_cards = sorted(
             enumerate(cards),

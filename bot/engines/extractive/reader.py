@@ -8,6 +8,7 @@ the point it grants. Adjacent sentences that make the same point are one move.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -171,6 +172,23 @@ def _match(
 
 
 SIGNPOST_WORDS = 12  # a shorter claim or challenge introduces the move after it
+REPORT_WORDS = 30  # ... and so does a sentence that reports what the opponent said
+_REPORTS_OPPONENT = re.compile(
+    r"^\W*(?:now to|as for|turning to|on to|next|then|first|second|third|finally)?\W*"
+    r"(?:\w+\W+){0,4}?(?:my opponent|the opposition|the other side|the proposition)s?\W+"
+    r"(?:also\s+|now\s+|then\s+|again\s+)?(?:says?|said|claims?|quotes?|quoted|cites?|cited|"
+    r"leans?|relies|returns?|will|keeps?|answered|answers|calls?|argues?|points?|tells?|insists?)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_signpost(move: ReadMove) -> bool:
+    words = len(move.text.split())
+    if move.kind not in ("claim", "challenge"):
+        return False
+    return words < SIGNPOST_WORDS or (
+        words <= REPORT_WORDS and bool(_REPORTS_OPPONENT.search(move.text))
+    )
 
 
 def _signposts(moves: list[ReadMove], speech: str) -> list[ReadMove]:
@@ -198,8 +216,7 @@ def _signposts(moves: list[ReadMove], speech: str) -> list[ReadMove]:
         elif pending is not None:
             out.append(pending)
             pending = None
-        short = len(move.text.split()) < SIGNPOST_WORDS and move.kind in ("claim", "challenge")
-        if short and move is not moves[-1]:
+        if _is_signpost(move) and move is not moves[-1]:
             pending = move
             continue
         out.append(move)
@@ -226,7 +243,8 @@ def _merge(moves: list[ReadMove], speech: str) -> list[ReadMove]:
             and last.key_point.id == move.key_point.id
         )
         weak = move.key_point is None or not move.strong
-        support = move.kind == "claim" and weak and last.kind != "question"
+        same = last.key_point is not None and move.key_point is last.key_point
+        support = move.kind == "claim" and (weak or same) and last.kind != "question"
         if same_point or support:
             best = last if support or last.score >= move.score else move
             out[-1] = replace(
