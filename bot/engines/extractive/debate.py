@@ -32,6 +32,7 @@ AnswerFinder = Callable[[str], list[EvidenceSentence]]
 # Direct questions first, then concessions to take up, attacks on the bot's case, claims.
 PRIORITY = {"question": 0, "concession": 1, "challenge": 2, "claim": 3, "precedent": 4}
 MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the bot's own
+QUOTED_WORDS = 9  # words of the user's move quoted to name it
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
@@ -169,13 +170,25 @@ class TurnWriter:
             self._handled.setdefault(target, item)
 
     def _declare(self, template: str) -> bool:
-        """Say an "unanswerable" line once per reply; later moves of the kind share it."""
+        """Say a line once per reply; later moves of the kind share it."""
         if template in self._declared:
             return True
         said = self._say(self.b.fresh(template))
         if said:
             self._declared.add(template)
         return said
+
+    def _unanswerable(self, template: str, move: ReadMove) -> bool:
+        """Say plainly that the sources do not answer this move, naming it by its first words."""
+        words = move.text.rstrip(" .?!").split()
+        said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
+        self.b.begin_move()
+        added = self.b.framing(
+            self.b.fresh(template, said=said.replace("\u201c", "").replace("\u201d", "")),
+            self.b.fresh(f"{template}_generic"),
+        )
+        self.b.end_move()
+        return added
 
     def _is_made(self, kp: KeyPoint) -> bool:
         return kp.id in self.advanced or kp.id in self.made_now
@@ -226,6 +239,15 @@ class TurnWriter:
             self.b.fresh(fallback, tag=kp.label, **values),
         )
 
+    def _engages(self, kp: KeyPoint, focus: np.ndarray | None) -> float:
+        """How closely ``kp`` (its text or its best fresh card) meets the user's words."""
+        if focus is None:
+            return 0.0
+        cards = self.picker.for_point(kp.id)[:3]
+        rows = [self.amap.rows[c.key] for c in cards if c.key in self.amap.rows]
+        best_card = float(np.max(self.amap.vectors[rows] @ focus)) if rows else 0.0
+        return max(self._closeness(kp, focus), best_card)
+
     def _bot_answers(self, user_kp: KeyPoint, focus: np.ndarray | None) -> list[KeyPoint]:
         answers = [a for a in self.motion.answers_to(user_kp.id) if a.side == self.ctx.bot_side]
         return sorted(
@@ -233,7 +255,7 @@ class TurnWriter:
             key=lambda a: (
                 a.id in self.made_now,
                 not self.picker.has_fresh(a.id),
-                -self._closeness(a, focus),
+                -self._engages(a, focus),
             ),
         )
 
@@ -259,9 +281,9 @@ class TurnWriter:
 
     def _nearest(self, focus: np.ndarray) -> KeyPoint | None:
         own = [kp for kp in self.motion.points(self.ctx.bot_side) if self.picker.has_fresh(kp.id)]
-        own.sort(key=lambda kp: -self._closeness(kp, focus))
-        if own and self._closeness(own[0], focus) >= NEAREST_MIN:
-            return own[0]
+        scored = sorted(((self._engages(kp, focus), kp.id, kp) for kp in own), reverse=True)
+        if scored and scored[0][0] >= NEAREST_MIN:
+            return scored[0][2]
         return None
 
     # -- moves -------------------------------------------------------------------
@@ -284,7 +306,7 @@ class TurnWriter:
             )
             if self._argue(near, lead, self.b.fresh("advance_generic", tag=near.label), move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
-        if self._declare("claim_unanswerable"):
+        if self._unanswerable("claim_unanswerable", move):
             return ClashItem(point=move.text, kind=kind, status="unanswerable")
         return None
 
@@ -340,13 +362,15 @@ class TurnWriter:
                     conceded=True,
                     key_point_id=kp_id,
                 )
-        if move.key_point is not None and move.key_point.side == self.ctx.bot_side:
-            kp = move.key_point
-            if self._argue(kp, self.b.fresh("question_answer"), None, move.focus):
+        targeted = (
+            move.key_point if move.key_point and move.key_point.side == self.ctx.bot_side else None
+        )
+        for kp in (targeted, self._nearest(move.focus)):
+            if kp is not None and self._argue(kp, self.b.fresh("question_bears"), None, move.focus):
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
                 )
-        if self._declare("question_unanswerable"):
+        if self._unanswerable("question_unanswerable", move):
             return ClashItem(point=move.text, kind="question", status="unanswerable")
         return None
 
@@ -440,14 +464,14 @@ class TurnWriter:
 
     def _concession(self, move: ReadMove) -> ClashItem | None:
         kp = move.key_point
-        if kp is not None and kp.side == self.ctx.bot_side:
+        if kp is not None and kp.side == self.ctx.bot_side and move.strong:
             lead = self.b.fresh("concession_used", tag=kp.label)
             if self._argue(kp, lead, None, move.focus) or self._say(lead):
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
                 )
         if self._declare("concession_noted"):
-            return ClashItem(point=move.text, kind="concession", key_point_id=kp.id if kp else None)
+            return ClashItem(point=move.text, kind="concession")
         return None
 
     # -- the bot's own case ------------------------------------------------------
