@@ -9,6 +9,7 @@ import numpy as np
 
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.records import Passage, SearchHit
+from retrieval.rerank import SentenceReranker
 from retrieval.settings import RetrievalSettings
 from retrieval.stores.chroma import PRIMARY_SPACE, ChromaStore
 from retrieval.view import PassageView
@@ -52,12 +53,16 @@ def search(
     k: int,
     where: dict[str, Any] | None,
     mode: str,
+    reranker: SentenceReranker | None = None,
 ) -> list[SearchHit]:
     """Top ``k`` passages: one ranking per vector space and BM25, fused by RRF.
 
     ``query_vectors`` (space -> the query's vector) is only read in hybrid and dense mode.
+    With a ``reranker`` (hybrid mode), the top ``rerank_depth`` are reordered by sentences.
     """
-    n = max(settings.candidates, k)
+    rerank = reranker is not None and mode == "hybrid"
+    wanted = max(k, settings.rerank_depth) if rerank else k
+    n = max(settings.candidates, wanted)
     mask = view.mask(where) if where else None
     if mask is not None and not mask.any():
         return []
@@ -84,8 +89,11 @@ def search(
         if passage is None:
             continue  # written after this view was built; it shows on the next rebuild
         hits.append(to_hit(passage, score))
-        if len(hits) == k:
+        if len(hits) == wanted:
             break
+    if reranker is not None and rerank:
+        primary = (query_vectors or {}).get(PRIMARY_SPACE)
+        return reranker.rerank(query, primary, hits, k, settings.rrf_k)
     return hits
 
 

@@ -27,6 +27,7 @@ from retrieval.records import (
     Passage,
     SearchHit,
 )
+from retrieval.rerank import SentenceReranker
 from retrieval.settings import RetrievalSettings
 from retrieval.stores.chroma import PRIMARY_SPACE, ChromaStore
 from retrieval.view import PassageView, matches
@@ -53,6 +54,7 @@ class RetrievalService:
         for name in self.spaces:
             store.space(name)
         self.indexer = Indexer(store, self.spaces, settings)
+        self.reranker = SentenceReranker(embeddings) if settings.rerank else None
         self._write_lock = threading.RLock()
         self._view = PassageView.build([])
         self.rebuild_lexical()
@@ -160,7 +162,7 @@ class RetrievalService:
             # concurrently on two cores saved under 1 ms.
             vectors = {name: model.embed_query(query) for name, model in self.spaces.items()}
         return query_path.search(
-            self.store, self._view, vectors, self.settings, query, k, where, mode
+            self.store, self._view, vectors, self.settings, query, k, where, mode, self.reranker
         )
 
 

@@ -1,23 +1,301 @@
-"""Choosing the sentences that answer a question, or deciding that none do.
+"""Choosing the sentences that answer a question, part by part, or deciding that none do.
 
-A question is answered only when the best sentences score well *and* together mention
-every name and number the question asks about and most of its content words; otherwise
-the sources do not answer it (a near miss on topic is not an answer).
+Each part of the question (see :mod:`question_types`) is scored against every candidate
+sentence: embedding cosine plus content-word overlap, plus a bonus when the sentence holds
+the kind of answer asked for (a date for "when", a quantity for "how much", a stated cause
+for "why"). A part is answered by its best sentence when that sentence names what the part
+asks about (its rare names) and scores above the calibrated floor; "when" and "how much"
+parts also need a date or a quantity. Sentences that repeat a fact already chosen are
+dropped. Nothing answered means the sources do not answer.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
-from bot.domain.evidence import EvidenceSentence, stems_of
+from bot.domain.evidence import EvidenceSentence, overlap, stems_of
+from bot.engines.extractive.question_types import QuestionFrame, QuestionPart
 from bot.text import features as tf
 from bot.verify.calibration import MINILM, Calibration
 
-MIN_COVERAGE = 0.6  # share of the question's content words the answer must contain
 MAX_SENTENCES = 3
+LEXICAL_WEIGHT = 0.5  # IDF-weighted share of the part's stems in the sentence
+PRIOR_WEIGHT = 0.2  # the passage's retrieval rank
+TYPE_BONUS = 0.15  # a sentence holding the asked-for kind of answer
+ANCHOR_BONUS = 0.1  # times the share of the part's names and numbers the sentence holds
+ANSWER_FLOOR = 1.05  # a part's best sentence must rank this high (cosine + overlap + bonuses)
+PART_FLOOR_DROP = 0.06  # a second or third part may rank this much lower
+CONTRARY_SPREAD = 0.2  # yes/no: evidence the other way is quoted when within this of the best
+DUPLICATE_COSINE = 0.88  # two sentences this close say the same thing
+DUPLICATE_WORDS = 0.5  # ... as do two with the same numbers and this share of stems
+Polarity = Literal["yes", "no"]
+Stance = Literal["yes", "no", "mixed"]
+
+_CAUSE = re.compile(
+    r"\b(because|after|due to|in response|response to|saying|citing|reasons?"
+    r"|as a result|so that|in order to|to protest|amid|over concerns|in exchange|led to"
+    r"|prompted|argu\w*|on the grounds|for fear|unlikely|could lend|since)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(r"\b(in|at|from|to|inside|outside|near)\s+(the\s+)?[A-Z]")
+_QUANTITY_WORDS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|"
+    r"millions?|billions?|half|percent|per cent)\b|%|\$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(token: tf.Token) -> bool:
+    return token.kind == "number" and len(token.text) == 4 and token.text[:2] in ("19", "20")
+
+
+def answer_kinds(text: str) -> frozenset[str]:
+    """The kinds of answer a sentence holds: date, quantity, cause, place, name."""
+    tokens = tf.tokenize(text)
+    kinds = set()
+    for i, token in enumerate(tokens):
+        if tf.is_month(token) or _is_year(token):
+            kinds.add("date")
+        elif token.kind == "number":
+            near = tokens[max(i - 1, 0) : i + 2]
+            if not any(tf.is_month(t) for t in near):
+                kinds.add("quantity")
+    if _QUANTITY_WORDS.search(text):
+        kinds.add("quantity")
+    if _CAUSE.search(text):
+        kinds.add("cause")
+    if _PLACE.search(text):
+        kinds.add("place")
+    if tf.names(tokens, include_initial=False):
+        kinds.add("name")
+    return frozenset(kinds)
+
+
+_WANTS: dict[str, str] = {
+    "when": "date",
+    "how_much": "quantity",
+    "why": "cause",
+    "where": "place",
+    "who": "name",
+}
+_REQUIRED = frozenset({"when", "how_much"})  # a "when" answer without a date is no answer
+
+
+def _words_of(texts: Iterable[str]) -> set[str]:
+    return {t.lower for text in texts for t in tf.tokenize(text)}
+
+
+def covered(anchor: str, words: set[str]) -> bool:
+    """Whether a lowercased name or number is among ``words`` (plurals, demonyms too)."""
+    return anchor in words or tf.name_in(tf.Token(anchor, "word", False), words)
+
+
+def rare_anchors(part: QuestionPart, common: set[str]) -> set[str]:
+    """The part's names that the answer must name (not the motion's own, not numbers)."""
+    return {a for a in part.anchors if not a.isdigit() and not covered(a, common)}
+
+
+@dataclass
+class AnswerPlan:
+    """The sentences to quote, and what the sources leave unanswered."""
+
+    frame: QuestionFrame
+    claims: list[EvidenceSentence] = field(default_factory=list)
+    unanswered: list[QuestionPart] = field(default_factory=list)
+    stance: Stance | None = None  # for yes/no questions, when the evidence says so
+
+    @property
+    def abstain(self) -> bool:
+        """Nothing answers the question."""
+        return not self.claims
+
+
+def is_duplicate(a: EvidenceSentence, b: EvidenceSentence, cosine: float) -> bool:
+    """Two sentences that state the same fact (near-copies across briefs)."""
+    if cosine >= DUPLICATE_COSINE:
+        return True
+    na, nb = tf.numbers(tf.tokenize(a.text)), tf.numbers(tf.tokenize(b.text))
+    if not na or na != nb:
+        return False
+    union = a.stems | b.stems
+    return bool(union) and len(a.stems & b.stems) / len(union) >= DUPLICATE_WORDS
+
+
+def polarity(question: str, sentence: EvidenceSentence) -> Polarity:
+    """ "no" when the sentence negates a word the question asks about without negating it.
+
+    A word the question itself negates ("the 'we don't negotiate' rule") decides nothing.
+    """
+    asked_negated, asked_plain = tf.negation_profile(tf.tokenize(question))
+    negated, _ = tf.negation_profile(tf.tokenize(sentence.text))
+    return "no" if negated & (asked_plain - asked_negated) else "yes"
+
+
+_MAX_IDF = 3.0
+
+
+def _idf(sentences: Sequence[EvidenceSentence]) -> dict[str, float]:
+    """Inverse sentence frequency of every stem among the candidates."""
+    counts: dict[str, int] = {}
+    for s in sentences:
+        for stem in s.stems:
+            counts[stem] = counts.get(stem, 0) + 1
+    n = len(sentences)
+    return {stem: math.log(1 + n / c) for stem, c in counts.items()}
+
+
+class AnswerSelector:
+    """Picks answer sentences for a question frame from scored candidates."""
+
+    def __init__(
+        self,
+        cal: Calibration = MINILM,
+        common_terms: Iterable[str] = (),
+        contexts: dict[str, str] | None = None,
+        priors: dict[str, float] | None = None,
+    ) -> None:
+        self.cal = cal
+        self.common = _words_of(common_terms)
+        # passage id -> its text: a sentence names what its passage names ("he" = Boehler)
+        self.contexts = contexts or {}
+        self._context_words: dict[str, set[str]] = {}
+        # passage id -> how well retrieval ranked it (1 for the top hit, falling with rank)
+        self.priors = priors or {}
+
+    def _context(self, s: EvidenceSentence) -> set[str]:
+        words = self._context_words.get(s.passage_id)
+        if words is None:
+            words = _words_of([s.title, self.contexts.get(s.passage_id, "")])
+            self._context_words[s.passage_id] = words
+        return words
+
+    def part_scores(
+        self,
+        part: QuestionPart,
+        vector: np.ndarray,
+        sentences: Sequence[EvidenceSentence],
+        vectors: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(base, ranked) scores of every sentence for ``part``, and which are eligible."""
+        query = stems_of(part.text)
+        cosine = vectors @ vector
+        idf = _idf(sentences)
+        weight = sum(idf.get(q, _MAX_IDF) for q in query) or 1.0
+        lexical = np.array(
+            [sum(idf.get(q, _MAX_IDF) for q in query & s.stems) / weight for s in sentences],
+            dtype=np.float32,
+        )
+        prior = np.array([self.priors.get(s.passage_id, 0.0) for s in sentences], np.float32)
+        base = cosine + LEXICAL_WEIGHT * lexical + PRIOR_WEIGHT * prior
+        wants = {_WANTS[part.kind]} if part.kind in _WANTS else set()
+        if part.kind == "how_much" and re.search(r"\bhow long\b", part.text, re.IGNORECASE):
+            wants.add("date")  # a duration may be read off two dates
+        rare = rare_anchors(part, self.common)
+        ranked = base.copy()
+        eligible = np.ones(len(sentences), dtype=bool)
+        for j, s in enumerate(sentences):
+            words = _words_of([s.text])
+            context = words | self._context(s)
+            kinds = answer_kinds(s.text)
+            if wants & kinds:
+                ranked[j] += TYPE_BONUS
+            elif part.kind in _REQUIRED:
+                eligible[j] = False
+            if part.anchors:
+                share = sum(covered(a, words) for a in part.anchors) / len(part.anchors)
+                ranked[j] += ANCHOR_BONUS * share
+            if rare and not any(covered(a, context) for a in rare):
+                eligible[j] = False  # names none of what the part asks about
+        return ranked, eligible
+
+    def select(
+        self,
+        frame: QuestionFrame,
+        part_vectors: np.ndarray,
+        sentences: Sequence[EvidenceSentence],
+        vectors: np.ndarray,
+    ) -> AnswerPlan:
+        """One best sentence per answered part, then close runners-up; duplicates dropped."""
+        plan = AnswerPlan(frame)
+        if not len(sentences):
+            plan.unanswered = list(frame.parts)
+            return plan
+        similarity = vectors @ vectors.T
+        chosen: list[int] = []
+
+        def fresh(j: int) -> bool:
+            return j not in chosen and not any(
+                is_duplicate(sentences[j], sentences[c], float(similarity[j, c])) for c in chosen
+            )
+
+        runners: list[tuple[float, int]] = []
+        contrary: list[tuple[float, int]] = []  # yes/no: the best evidence the other way
+        for p, part in enumerate(frame.parts):
+            ranked, eligible = self.part_scores(part, part_vectors[p], sentences, vectors)
+            floor = ANSWER_FLOOR if p == 0 or not chosen else ANSWER_FLOOR - PART_FLOOR_DROP
+            order = [int(j) for j in np.argsort(-ranked, kind="stable") if eligible[j]]
+            order = [j for j in order if ranked[j] >= floor]
+            if not order:
+                plan.unanswered.append(part)
+                continue
+            best = float(ranked[order[0]])
+            close = [j for j in order if ranked[j] >= best - self.cal.qa_spread]
+            if not self._names_all(part, [sentences[j] for j in close]):
+                plan.unanswered.append(part)  # nothing near the top names all it asks about
+                continue
+            picked = next((j for j in order if fresh(j)), None)
+            if picked is not None:
+                chosen.append(picked)
+            runners += [(float(ranked[j]), j) for j in close[1:]]
+            if frame.kind == "yes_no" and picked is not None:
+                side = polarity(frame.question, sentences[picked])
+                contrary += [
+                    (float(ranked[j]), j)
+                    for j in order
+                    if ranked[j] >= best - CONTRARY_SPREAD
+                    and polarity(frame.question, sentences[j]) != side
+                ][:1]
+        for _, j in contrary:  # what speaks against the answer comes before more of the same
+            if len(chosen) < MAX_SENTENCES and fresh(j):
+                chosen.append(j)
+        for _, j in sorted(runners, key=lambda r: -r[0]):
+            if len(chosen) >= MAX_SENTENCES:
+                break
+            if fresh(j):
+                chosen.append(j)
+        plan.claims = [sentences[j] for j in chosen]
+        if frame.kind == "yes_no" and plan.claims:
+            plan.stance = self.stance(frame.question, plan.claims)
+        return plan
+
+    def _names_all(self, part: QuestionPart, found: Sequence[EvidenceSentence]) -> bool:
+        """Whether ``found`` (with their passages) name every rare name the part asks about."""
+        words = set().union(*(_words_of([s.text]) | self._context(s) for s in found))
+        return all(covered(a, words) for a in rare_anchors(part, self.common))
+
+    @staticmethod
+    def stance(question: str, claims: Sequence[EvidenceSentence]) -> Stance | None:
+        """What the quoted evidence says to a yes/no question, when it is clear."""
+        found = {polarity(question, c) for c in claims}
+        if len(found) > 1:
+            return "mixed"
+        top = claims[0]
+        if top.seed or not top.sourced:
+            return None  # an opinion essay's view is no verdict
+        if overlap(stems_of(question), top.stems) < 0.5:
+            return None  # the evidence does not restate what was asked: no verdict
+        return found.pop()
+
+
+# -- the single-query picker the debate engine uses for questions asked mid-debate ---------
+MIN_COVERAGE = 0.6  # share of the question's content words the answer must contain
 
 
 def _anchors(question: str) -> set[str]:

@@ -104,8 +104,10 @@ class TurnWriter:
         if pressure:
             b.framing(b.fresh("hold_side", side=ctx.bot_side), force=True)
             clash += [ClashItem(point=m.text, kind="pressure") for m in pressure]
-        if ctx.round.name in ("opening", "closing"):
-            b.framing(b.fresh(ctx.round.name, side_claim=side_claim), force=True)
+        if ctx.round.name == "opening":
+            b.framing(b.fresh("opening", side_claim=side_claim), force=True)
+        elif ctx.round.name == "closing":
+            b.framing(b.fresh("closing"), force=True)
         substantive = sorted(
             (m for m in moves if m.kind != "pressure"),
             key=lambda m: (PRIORITY[m.kind], -m.score, m.start),
@@ -452,15 +454,7 @@ class TurnWriter:
                         key_point_id=kp.id,
                         answered_by=[sibling.id],
                     )
-        if self._say(self.b.fresh("defend_concede", tag=kp.label)):
-            return ClashItem(
-                point=move.text,
-                kind="challenge",
-                status="conceded",
-                conceded=True,
-                key_point_id=kp.id,
-            )
-        return None
+        return None  # nothing fresh to say for it: better unanswered than a point given away
 
     def _concession(self, move: ReadMove) -> ClashItem | None:
         kp = move.key_point

@@ -18,6 +18,7 @@ from bot.engines.extractive.answers import select_answer
 from bot.engines.extractive.composer import ReplyBuilder
 from bot.engines.extractive.debate import TurnWriter, strip_period
 from bot.engines.extractive.picker import EvidencePicker
+from bot.engines.extractive.qa import QuestionAnswerer
 from bot.engines.templates import TemplateSet
 from retrieval.records import Passage, SearchHit
 
@@ -178,13 +179,5 @@ class ExtractiveEngine:
         return select_answer(question, sentences, scores, self.index.calibration)
 
     def answer(self, question: str, motion: Motion | None) -> Reply:
-        """Quote the sentences that answer ``question``, or abstain when support is weak."""
-        terms = [question, *(motion_terms(motion) if motion else [])]
-        b = ReplyBuilder(self.templates, terms)
-        chosen = self.find_answer(question, motion)
-        if not chosen:
-            b.framing(b.render("qa_abstain"))
-            return b.build()
-        b.framing(b.render("qa_intro"))
-        b.segment([], chosen, max_claims=len(chosen))
-        return b.build()
+        """Quote the sentences that answer ``question``, part by part, or abstain (qa.py)."""
+        return QuestionAnswerer(self.retriever, self.index, self.templates).answer(question, motion)

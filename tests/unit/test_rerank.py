@@ -1,0 +1,56 @@
+"""Sentence-level reranking with fake embeddings: reorders, never drops, caches vectors."""
+
+from __future__ import annotations
+
+from retrieval.records import SearchHit
+from retrieval.rerank import SentenceReranker, wanted_feature
+from tests.support.fake_embeddings import HashEmbeddings
+
+
+def hit(pid: str, text: str) -> SearchHit:
+    return SearchHit(pid, "doc", "title", None, text, 0, len(text), 0.0)
+
+
+HITS = [
+    hit("a", "The talks were long. Many people attended them in the spring."),
+    hit("b", "The weather was mild. Nobody mentioned the talks at all."),
+    hit("c", "Officials said the ceasefire took effect on 10 October 2025. It held."),
+]
+
+
+def test_wanted_feature() -> None:
+    assert wanted_feature("When did the ceasefire take effect?") == "date"
+    assert wanted_feature("How many prisoners were freed?") == "number"
+    assert wanted_feature("how long was he held?") == "duration"
+    assert wanted_feature("Why did Bush stop the dialogue?") == "cause"
+    assert wanted_feature("Who met them?") is None
+
+
+def test_a_deep_passage_with_the_answer_sentence_moves_into_the_top_and_none_is_lost() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings)
+    filler = [
+        hit(f"f{i}", f"Filler passage number {i} says little. It is about trade.") for i in range(7)
+    ]
+    hits = [*filler, HITS[2], HITS[0], HITS[1]]
+    query = "When did the ceasefire take effect?"
+    top = reranker.rerank(query, embeddings.embed_query(query), hits, k=5)
+    assert "c" in [h.passage_id for h in top]
+    everything = reranker.rerank(query, embeddings.embed_query(query), hits, k=len(hits))
+    assert sorted(h.passage_id for h in everything) == sorted(h.passage_id for h in hits)
+
+
+def test_sentence_vectors_are_embedded_once_per_passage() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings)
+    for query in ("ceasefire", "talks"):
+        reranker.rerank(query, embeddings.embed_query(query), HITS, k=2)
+    sentence_calls = [texts for texts in embeddings.history if len(texts) > 1]
+    assert len(sentence_calls) == 1
+    assert len(sentence_calls[0]) == 6
+
+
+def test_without_a_query_vector_only_the_lexical_ranking_is_added() -> None:
+    out = SentenceReranker(HashEmbeddings()).rerank("ceasefire effect", None, HITS, k=2)
+    assert [h.passage_id for h in out][0] in {"a", "c"}
+    assert len(out) == 2
