@@ -58,6 +58,7 @@ test: lint typecheck  ## Everything CI runs: lint, types, and the whole test sui
 bench: $(ST_STAMP)  ## Benchmarks (tables in bench/results/); not tests.
 	$(BIN)/python bench/bench_retrieval.py
 	$(BIN)/python bench/bench_chat.py
+	$(BIN)/python bench/bench_load.py
 
 clean:  ## Remove the local index and caches.
 	rm -rf .debatebot .pytest_cache .mypy_cache .ruff_cache

@@ -10,10 +10,13 @@ from fastapi import FastAPI
 from langchain_core.embeddings import Embeddings
 
 from bot.api import debates, health, motions, openai_compat, questions
-from bot.api import retrieval as retrieval_routes
 from bot.api.errors import install_chat_error_handlers
+from bot.api.retrieval import include_retrieval_routes
 from bot.settings import ChatSettings
 from bot.web import install_web
+from retrieval.api import install_guards, liveness_router
+from retrieval.http_errors import COMMON_ERRORS, WRITE_ERRORS
+from retrieval.security import READ_ACCESS, WRITE_ACCESS
 
 
 def grounding_embeddings(settings: ChatSettings, retrieval: Any | None) -> Embeddings:
@@ -52,7 +55,12 @@ def create_app(settings: ChatSettings) -> FastAPI:
             from retrieval.client import RemoteRetriever
 
             assert settings.retrieval.remote_url is not None
-            app.state.retriever = RemoteRetriever(settings.retrieval.remote_url)
+            key = settings.security.service_key
+            app.state.retriever = RemoteRetriever(
+                settings.retrieval.remote_url,
+                timeout=settings.retrieval.remote_timeout_s,
+                api_key=key.get_secret_value() if key else None,
+            )
         embeddings = grounding_embeddings(settings, service)
         app.state.services = build_chat_services(settings, app.state.retriever, embeddings)
         yield
@@ -61,12 +69,19 @@ def create_app(settings: ChatSettings) -> FastAPI:
             app.state.retriever.close()
 
     app = FastAPI(title="debatebot", version="0.1.0", lifespan=lifespan)
+    install_guards(app, settings)
     if in_process:
-        app.include_router(retrieval_routes.router)  # its /health covers the in-process indexes
+        include_retrieval_routes(app)  # its /health covers the in-process indexes
     else:
-        app.include_router(health.router)
-    for module in (motions, debates, questions, openai_compat):
-        app.include_router(module.router)
+        app.include_router(health.router, responses=COMMON_ERRORS)
+        app.include_router(liveness_router, responses=COMMON_ERRORS)
+    # Sparring, asking and reading are open unless security.protect_reads; changes need the key.
+    for module in (motions, debates, questions):
+        app.include_router(module.router, dependencies=[READ_ACCESS], responses=COMMON_ERRORS)
+    write_errors = {**COMMON_ERRORS, **WRITE_ERRORS}
+    app.include_router(motions.write_router, dependencies=[WRITE_ACCESS], responses=write_errors)
+    # /v1 checks the key itself, as OpenAI clients send it, and answers with OpenAI errors.
+    app.include_router(openai_compat.router)
     install_chat_error_handlers(app)
     install_web(app)
     return app

@@ -38,17 +38,23 @@ def _serve(factory_path: str, settings: Settings, host: str | None, port: int | 
     import uvicorn
 
     from bot.startup import StartupError, bind_socket, resolve_paths
+    from retrieval.security import open_bind_problem
 
+    bind = host or settings.api.host
+    problem = open_bind_problem(bind, settings.security)
+    if problem:
+        typer.secho(f"error: {problem}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = resolve_paths(settings)
-        sock = bind_socket(host or settings.api.host, port or settings.api.port)
+        sock = bind_socket(bind, port or settings.api.port)
     except StartupError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from exc
     module_name, _, attr = factory_path.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
-    config = uvicorn.Config(factory(settings), log_level="info")
+    config = uvicorn.Config(factory(settings), log_level="info", timeout_graceful_shutdown=10)
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -20,7 +20,7 @@ from bot.services.motions import MotionService
 from bot.services.questions import QuestionService
 from bot.settings import ChatSettings
 from bot.verify.calibration import calibration_for
-from bot.verify.grounding import GroundingVerifier
+from bot.verify.grounding import GroundingVerifier, default_chain
 
 
 def build_chat_services(
@@ -49,7 +49,9 @@ def build_chat_services(
         )
     )
     documents = CachedDocuments(retriever)
-    verifier = GroundingVerifier(embeddings, documents, calibration)
+    chain = default_chain(embeddings, calibration, settings.verify)
+    verifier = GroundingVerifier(embeddings, documents, calibration, chain)
+    verifier.warm()  # spaCy and WordNet load now, not on the first claim
     sessions = SQLiteSessionRepository(settings.sessions_db or settings.data_dir / "sessions.db")
     limit = settings.api.max_message_chars
     return ChatServices(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
+from bot.verify.layers.settings import VerifyLayerSettings
 from retrieval.settings import EmbeddingSettings, ServerSettings, Settings
 
 
@@ -57,11 +58,6 @@ class APISettings(ServerSettings):
     """The chat API's server settings."""
 
     max_message_chars: int = Field(4000, ge=1, description="Longest user message accepted.")
-    api_key: str | None = Field(
-        None,
-        description="When set, /v1 (the OpenAI-compatible routes) needs "
-        "Authorization: Bearer <key>; unset leaves the API open.",
-    )
 
 
 class ChatSettings(Settings):
@@ -77,6 +73,10 @@ class ChatSettings(Settings):
     embedding: GroundingEmbeddingSettings = Field(default_factory=GroundingEmbeddingSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     api: APISettings = Field(default_factory=APISettings)
+    verify: VerifyLayerSettings = Field(
+        default_factory=VerifyLayerSettings,
+        description="The verifier's optional judges (an LLM, a local NLI model); off by default.",
+    )
 
 
 @lru_cache(maxsize=1)

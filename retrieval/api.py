@@ -1,4 +1,9 @@
-"""HTTP layer of the retrieval service: thin routes, an app factory and its lifespan."""
+"""HTTP layer of the retrieval service: thin routes, an app factory and its lifespan.
+
+Routes come in two routers: ``read_router`` (open unless ``security.protect_reads``) and
+``write_router`` (everything that changes state; the API key when one is set). Parsing
+and indexing run in worker threads, so an upload never stalls other requests.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +14,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import (
-    APIRouter,
-    Depends,
-    FastAPI,
-    HTTPException,
-    Request,
-    status,
-)
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from retrieval.ingest.loaders import IngestError, load_bytes, load_text
+from retrieval.errors import BackendUnavailableError
+from retrieval.guard import RequestGuard
+from retrieval.http_errors import (
+    COMMON_ERRORS,
+    WRITE_ERRORS,
+    install_error_handlers,
+    validation_items,
+)
+from retrieval.ingest.loaders import LoadedDocument, load_bytes, load_text
 from retrieval.schemas import (
+    MAX_ID_CHARS,
     DocumentCreate,
     DocumentCreated,
     DocumentList,
     DocumentPublic,
     DocumentSummaryPublic,
     Health,
+    Liveness,
     PassageList,
     PassageMetadataUpdate,
     PassagePublic,
@@ -36,6 +45,7 @@ from retrieval.schemas import (
     SearchResponse,
     SearchResultPublic,
 )
+from retrieval.security import READ_ACCESS, WRITE_ACCESS, install_security
 from retrieval.service import RetrievalService
 from retrieval.settings import Settings
 
@@ -49,17 +59,51 @@ def get_retrieval(request: Request) -> RetrievalService:
 
 
 RetrievalDep = Annotated[RetrievalService, Depends(get_retrieval)]
-router = APIRouter(tags=["retrieval"])
+DocId = Annotated[str, Path(max_length=MAX_ID_CHARS, description="Document id.")]
+PassageId = Annotated[str, Path(max_length=MAX_ID_CHARS, description="Passage id.")]
+read_router = APIRouter(tags=["retrieval"])
+write_router = APIRouter(tags=["retrieval"])
+probe_router = APIRouter(tags=["health"])
+liveness_router = APIRouter(tags=["health"])
+# Uploads may be as large as the file limit plus the multipart envelope.
+UPLOAD_OVERHEAD_BYTES = 64_000
 
 
-@router.post("/search", response_model=SearchResponse)
+@read_router.post("/search", response_model=SearchResponse)
 def search(body: SearchRequest, retrieval: RetrievalDep) -> SearchResponse:
     """Hybrid search over all passages."""
     hits = retrieval.search(body.query, body.k, body.where, body.mode)
     return SearchResponse(results=[SearchResultPublic.of(h) for h in hits])
 
 
-@router.post(
+async def _loaded_from_request(request: Request, max_bytes: int) -> LoadedDocument:
+    """The uploaded file or JSON document, parsed in a worker thread."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise HTTPException(422, "multipart upload needs a 'file' field with a filename")
+        data = await upload.read(max_bytes + 1)
+        name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+        return await run_in_threadpool(load_bytes, data, f"upload/{name}", max_bytes)
+    if not content_type.startswith("application/json"):
+        raise HTTPException(415, "send multipart/form-data with a file, or application/json")
+    try:
+        body = DocumentCreate.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise HTTPException(422, validation_items(exc.errors())) from exc
+    if len(body.text.encode("utf-8")) > max_bytes:
+        raise HTTPException(413, f"text is over the limit of {max_bytes} bytes")
+    url = str(body.url) if body.url else None
+    source = f"upload/{body.title[:200]}"
+    loaded = await run_in_threadpool(load_text, body.title, body.text, source, url)
+    if body.motion:
+        loaded = dataclasses.replace(loaded, metadata={"motion": body.motion})
+    return loaded
+
+
+@write_router.post(
     "/documents",
     response_model=DocumentCreated,
     status_code=status.HTTP_201_CREATED,
@@ -81,32 +125,10 @@ def search(body: SearchRequest, retrieval: RetrievalDep) -> SearchResponse:
 )
 async def add_document(request: Request, retrieval: RetrievalDep) -> DocumentCreated:
     """Add a document: a multipart file upload, or JSON with title, text and url."""
-    content_type = request.headers.get("content-type", "")
-    max_bytes = retrieval.settings.max_file_bytes
-    if content_type.startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise HTTPException(422, "multipart upload needs a 'file' field with a filename")
-        data = await upload.read(max_bytes + 1)
-        loaded = load_bytes(data, f"upload/{upload.filename}", max_bytes)
-    elif content_type.startswith("application/json"):
-        try:
-            body = DocumentCreate.model_validate_json(await request.body())
-        except ValidationError as exc:
-            raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from exc
-        if len(body.text.encode("utf-8")) > max_bytes:
-            raise HTTPException(413, f"text is over the limit of {max_bytes} bytes")
-        loaded = load_text(
-            body.title, body.text, f"upload/{body.title}", str(body.url or "") or None
-        )
-        if body.motion:
-            loaded = dataclasses.replace(loaded, metadata={"motion": body.motion})
-    else:
-        raise HTTPException(415, "send multipart/form-data with a file, or application/json")
-    report = retrieval.ingest_documents([loaded])
+    loaded = await _loaded_from_request(request, retrieval.settings.max_file_bytes)
+    report = await run_in_threadpool(retrieval.ingest_documents, [loaded])
     doc_id = (report.added + report.replaced + report.unchanged)[0]
-    summary = retrieval.document_summary(doc_id)
+    summary = await run_in_threadpool(retrieval.document_summary, doc_id)
     return DocumentCreated(
         doc_id=doc_id,
         passages=summary.passages if summary else 0,
@@ -114,74 +136,110 @@ async def add_document(request: Request, retrieval: RetrievalDep) -> DocumentCre
     )
 
 
-@router.get("/documents", response_model=DocumentList)
+@read_router.get("/documents", response_model=DocumentList)
 def list_documents(retrieval: RetrievalDep) -> DocumentList:
     """All documents, without their text."""
     return DocumentList(documents=[DocumentSummaryPublic.of(d) for d in retrieval.list_documents()])
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentPublic)
-def get_document(doc_id: str, retrieval: RetrievalDep) -> DocumentPublic:
+@read_router.get("/documents/{doc_id}", response_model=DocumentPublic)
+def get_document(doc_id: DocId, retrieval: RetrievalDep) -> DocumentPublic:
     """One document with its full normalized text."""
     doc = retrieval.get_document(doc_id)
     if doc is None:
-        raise HTTPException(404, f"no document {doc_id!r}")
+        raise HTTPException(404, "no document with this id")
     return DocumentPublic.of(doc)
 
 
-@router.delete("/documents/{doc_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_document(doc_id: str, retrieval: RetrievalDep) -> None:
-    """Delete a document from both indexes."""
-    if not retrieval.delete_document(doc_id):
-        raise HTTPException(404, f"no document {doc_id!r}")
+@write_router.delete("/documents/{doc_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_document(doc_id: DocId, retrieval: RetrievalDep) -> None:
+    """Delete an uploaded document from both indexes (seed documents stay)."""
+    summary = retrieval.document_summary(doc_id)
+    if summary is None:
+        raise HTTPException(404, "no document with this id")
+    if summary.metadata.get("role") == "seed":
+        raise HTTPException(403, "seed documents come from the seeds folder; remove them there")
+    retrieval.delete_document(doc_id)
 
 
-@router.get("/passages/{passage_id}", response_model=PassagePublic)
-def get_passage(passage_id: str, retrieval: RetrievalDep) -> PassagePublic:
+@read_router.get("/passages/{passage_id}", response_model=PassagePublic)
+def get_passage(passage_id: PassageId, retrieval: RetrievalDep) -> PassagePublic:
     """One passage."""
     passage = retrieval.get_passage(passage_id)
     if passage is None:
-        raise HTTPException(404, f"no passage {passage_id!r}")
+        raise HTTPException(404, "no passage with this id")
     return PassagePublic.of(passage)
 
 
-@router.get("/passages", response_model=PassageList)
+@read_router.get("/passages", response_model=PassageList)
 def list_passages(retrieval: RetrievalDep, where: str | None = None) -> PassageList:
     """Passages, optionally filtered by a JSON metadata filter, e.g. {"motion": "us-hamas"}."""
     try:
         parsed = json.loads(where) if where else None
-    except json.JSONDecodeError as exc:
-        raise HTTPException(422, f"where is not valid JSON: {exc}") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise HTTPException(422, "where is not valid JSON") from exc
     if parsed is not None and not isinstance(parsed, dict):
         raise HTTPException(422, "where must be a JSON object")
     return PassageList(passages=[PassagePublic.of(p) for p in retrieval.passages(parsed)])
 
 
-@router.post("/passages/metadata", status_code=status.HTTP_204_NO_CONTENT)
+@write_router.post("/passages/metadata", status_code=status.HTTP_204_NO_CONTENT)
 def update_passage_metadata(body: PassageMetadataUpdate, retrieval: RetrievalDep) -> None:
-    """Merge metadata (e.g. stance labels) into existing passages."""
-    unknown = [pid for pid in body.updates if retrieval.get_passage(pid) is None]
+    """Merge label fields (stance, key_points, argmap) into existing passages."""
+    unknown = sum(1 for pid in body.updates if retrieval.get_passage(pid) is None)
     if unknown:
-        raise HTTPException(404, f"unknown passages: {unknown[:5]}")
-    retrieval.update_passage_metadata(body.updates)
+        raise HTTPException(404, f"{unknown} of the passage ids are unknown")
+    retrieval.update_passage_metadata(body.label_updates())
 
 
-@router.get("/health", response_model=Health)
-def health(retrieval: RetrievalDep) -> Health:
-    """Liveness plus index sizes."""
-    documents, passages = retrieval.counts()
-    return Health(status="ok", documents=documents, passages=passages)
+@probe_router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "A backend is unavailable."}},
+)
+def health(retrieval: RetrievalDep) -> Health | JSONResponse:
+    """Each backend's state plus index sizes; 503 when a backend is down."""
+    passages = retrieval.passage_count()
+    try:
+        documents: int | None = retrieval.document_count()
+    except BackendUnavailableError:
+        documents = None
+    if documents is None:
+        down = Health(
+            status="unavailable",
+            backends={"chroma": "unavailable"},
+            documents=None,
+            passages=passages,
+        )
+        return JSONResponse(
+            status_code=503, content=down.model_dump(), headers={"Retry-After": "5"}
+        )
+    return Health(status="ok", backends={"chroma": "ok"}, documents=documents, passages=passages)
 
 
-def ingest_error_handler(_: Request, exc: Exception) -> JSONResponse:
-    """Map a bad source to a 4xx that says what is wrong."""
-    code = getattr(exc, "status_code", 422)
-    return JSONResponse(status_code=code, content={"detail": str(exc)})
+@liveness_router.get("/livez", response_model=Liveness)
+def livez() -> Liveness:
+    """200 while the process runs, whatever the backends do (for container probes)."""
+    return Liveness(status="ok")
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Register the retrieval layer's error mapping on an app."""
-    app.add_exception_handler(IngestError, ingest_error_handler)
+def include_retrieval_routes(app: FastAPI) -> None:
+    """Retrieval's routes on ``app``: reads, writes behind the key, and the probes."""
+    app.include_router(read_router, dependencies=[READ_ACCESS], responses=COMMON_ERRORS)
+    app.include_router(
+        write_router, dependencies=[WRITE_ACCESS], responses={**COMMON_ERRORS, **WRITE_ERRORS}
+    )
+    app.include_router(probe_router, responses=COMMON_ERRORS)
+    app.include_router(liveness_router, responses=COMMON_ERRORS)
+
+
+def install_guards(app: FastAPI, settings: Settings) -> None:
+    """Key checks, CORS, the request guard and the shared error shape."""
+    install_security(app, settings.security)
+    upload_limit = settings.retrieval.max_file_bytes + UPLOAD_OVERHEAD_BYTES
+    app.add_middleware(
+        RequestGuard, security=settings.security, upload_paths={"/documents": upload_limit}
+    )
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -196,6 +254,7 @@ def create_app(settings: Settings) -> FastAPI:
         yield
 
     app = FastAPI(title="debatebot retrieval", version="0.1.0", lifespan=lifespan)
-    app.include_router(router)
+    include_retrieval_routes(app)
+    install_guards(app, settings)
     install_error_handlers(app)
     return app

@@ -22,15 +22,22 @@ def _detail(response: httpx.Response) -> str:
     except ValueError:
         return response.text[:200]
     detail = body.get("detail") if isinstance(body, dict) else None
+    if isinstance(detail, list):  # the shared error shape: [{"loc", "msg", "type"}]
+        detail = "; ".join(str(item.get("msg", item)) for item in detail if isinstance(item, dict))
     return str(detail if detail is not None else body)[:500]
 
 
 class RemoteRetriever:
-    """Talks to ``debatebot retrieval serve`` over HTTP; implements ``Retriever``."""
+    """Talks to ``debatebot retrieval serve`` over HTTP; implements ``Retriever``.
 
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+    Every call has ``timeout`` seconds; ``api_key`` (the service key) is sent as a bearer
+    token, so label writes pass the remote service's write protection.
+    """
+
+    def __init__(self, base_url: str, timeout: float = 5.0, api_key: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -42,13 +49,18 @@ class RemoteRetriever:
             response = self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise BackendUnavailableError(
-                f"retrieval service at {self.base_url} is unreachable: {exc}"
+                f"retrieval service at {self.base_url} is unreachable: {type(exc).__name__}",
+                backend="retrieval",
             ) from exc
         if response.status_code == 404 and missing_ok:
             return None
         if 400 <= response.status_code < 500:
             raise BackendRequestError(
                 f"retrieval service: {_detail(response)}", response.status_code
+            )
+        if response.status_code == 503:  # its own backend (Chroma) is down
+            raise BackendUnavailableError(
+                f"retrieval service: {_detail(response)}", backend="retrieval"
             )
         if response.status_code >= 500:
             raise BackendError(

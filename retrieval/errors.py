@@ -18,9 +18,14 @@ class BackendError(Exception):
 
 
 class BackendUnavailableError(BackendError):
-    """The retrieval backend cannot be reached (connection refused, timeout)."""
+    """A backend cannot be reached (connection refused, timeout); ``backend`` names it."""
 
     status_code = 503
+    retry_after_s = 5
+
+    def __init__(self, message: str, backend: str = "retrieval") -> None:
+        super().__init__(message)
+        self.backend = backend
 
 
 class BackendRequestError(BackendError):

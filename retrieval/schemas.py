@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 
+from retrieval.labels import MAX_KEY_POINTS_CHARS, MAX_UPDATES, Stance
 from retrieval.records import Document, DocumentSummary, MetadataValue, Passage, SearchHit
 
+MAX_ID_CHARS = 64
+Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_CHARS)]
+FilterKey = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+FilterScalar = Annotated[str, StringConstraints(max_length=500)] | int | float | bool
+MOTION_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
-class SearchRequest(BaseModel):
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SearchRequest(_Request):
     """A hybrid search."""
 
     query: str = Field(min_length=1, max_length=2000, description="What to look for.")
     k: int = Field(5, ge=1, le=100, description="How many passages to return.")
-    where: dict[str, MetadataValue | list[MetadataValue]] | None = Field(
+    where: (
+        Annotated[
+            dict[FilterKey, FilterScalar | Annotated[list[FilterScalar], Field(max_length=100)]],
+            Field(max_length=10),
+        ]
+        | None
+    ) = Field(
         None,
         description='Metadata filter, e.g. {"doc_id": "..."} or {"motion": "us-hamas"}; '
         "a list value matches any of its items.",
     )
-    mode: str = Field(
-        "hybrid", pattern="^(hybrid|dense|lexical)$", description="hybrid, dense or lexical."
+    mode: Literal["hybrid", "dense", "lexical"] = Field(
+        "hybrid", description="hybrid, dense or lexical."
     )
 
 
@@ -49,13 +66,17 @@ class SearchResponse(BaseModel):
     results: list[SearchResultPublic] = Field(description="Ranked passages.")
 
 
-class DocumentCreate(BaseModel):
+class DocumentCreate(_Request):
     """A document given as JSON."""
 
     title: str = Field(min_length=1, max_length=500, description="Document title.")
-    text: str = Field(min_length=1, description="Full text.")
-    url: HttpUrl | None = Field(None, description="Where the text comes from.")
-    motion: str | None = Field(None, description="Motion id this source belongs to.")
+    text: str = Field(min_length=1, description="Full text (at most the upload file limit).")
+    url: HttpUrl | None = Field(
+        None, max_length=2000, description="Where the text comes from (http or https)."
+    )
+    motion: str | None = Field(
+        None, pattern=MOTION_PATTERN, description="Motion id this source belongs to."
+    )
 
 
 class DocumentCreated(BaseModel):
@@ -126,17 +147,48 @@ class PassageList(BaseModel):
     passages: list[PassagePublic] = Field(description="Matching passages.")
 
 
-class PassageMetadataUpdate(BaseModel):
-    """Metadata to merge into passages, by passage id."""
+class PassageLabels(_Request):
+    """The label fields a client may set on a passage; nothing else is writable."""
 
-    updates: dict[str, dict[str, MetadataValue]] = Field(
-        description="passage_id -> metadata fields to set."
+    stance: Stance | None = Field(
+        None, description="The side the passage supports: pro, con or neutral."
+    )
+    key_points: str | None = Field(
+        None,
+        max_length=MAX_KEY_POINTS_CHARS,
+        pattern=r"^([A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64})*)?$",
+        description="Comma-separated ids of the key points the passage backs.",
+    )
+    argmap: str | None = Field(
+        None, pattern=r"^[0-9a-f]{8,64}$", description="Fingerprint of the argument map."
     )
 
 
-class Health(BaseModel):
-    """Service health."""
+class PassageMetadataUpdate(_Request):
+    """Labels to merge into passages, by passage id."""
 
-    status: str = Field(description="ok when the indexes answer.")
-    documents: int = Field(description="Documents stored.")
+    updates: dict[Id, PassageLabels] = Field(
+        max_length=MAX_UPDATES, description="passage_id -> label fields to set."
+    )
+
+    def label_updates(self) -> dict[str, dict[str, MetadataValue]]:
+        """The updates as plain dicts, without the fields left unset."""
+        return {pid: labels.model_dump(exclude_none=True) for pid, labels in self.updates.items()}
+
+
+BackendState = Literal["ok", "unavailable"]
+
+
+class Health(BaseModel):
+    """Service health: each backend's state and the index sizes."""
+
+    status: Literal["ok", "unavailable"] = Field(description="ok when every backend answers.")
+    backends: dict[str, BackendState] = Field(description="State of each backend, by name.")
+    documents: int | None = Field(description="Documents stored (None when Chroma is down).")
     passages: int = Field(description="Passages indexed (BM25 view).")
+
+
+class Liveness(BaseModel):
+    """The process runs."""
+
+    status: Literal["ok"] = Field(description="Always ok while the process runs.")

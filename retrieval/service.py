@@ -139,7 +139,16 @@ class RetrievalService:
 
     def counts(self) -> tuple[int, int]:
         """(documents stored, passages in the search view), without loading either."""
-        return self.store.documents.count(), len(self._view.order)
+        return self.document_count(), self.passage_count()
+
+    def document_count(self) -> int:
+        """Documents stored; raises BackendUnavailableError when Chroma is down."""
+        count: int = self.store.documents.count()
+        return count
+
+    def passage_count(self) -> int:
+        """Passages in the in-memory search view (answers while Chroma is down)."""
+        return len(self._view.order)
 
     def passages(self, where: dict[str, Any] | None = None) -> list[Passage]:
         """Passages whose metadata match ``where`` (all when None)."""

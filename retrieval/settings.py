@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +27,9 @@ class ChromaSettings(BaseModel):
     port: int = Field(8000, description="Chroma server port.")
     collection_prefix: str = Field(
         "debatebot", description="Prefix of the collections this project owns."
+    )
+    timeout_s: float = Field(
+        5.0, gt=0, le=600, description="Timeout of every call to a Chroma server, in seconds."
     )
 
     @model_validator(mode="after")
@@ -92,6 +95,9 @@ class RetrievalSettings(BaseModel):
         None,
         description="Base URL of a separate retrieval service; unset means in-process.",
     )
+    remote_timeout_s: float = Field(
+        5.0, gt=0, le=600, description="Timeout of every call to the remote retrieval service."
+    )
 
 
 class ServerSettings(BaseModel):
@@ -99,6 +105,44 @@ class ServerSettings(BaseModel):
 
     host: str = Field("127.0.0.1", description="Bind address.")
     port: int = Field(8080, ge=1, le=65535, description="Bind port.")
+
+
+class SecuritySettings(BaseModel):
+    """Who may change state, and the limits every request meets."""
+
+    api_key: SecretStr | None = Field(
+        None,
+        description="When set, every route that changes state (uploads, deletes, motions, "
+        "metadata) needs 'Authorization: Bearer <api_key>'.",
+    )
+    protect_reads: bool = Field(
+        False,
+        description="Also require the key for reading, sparring and asking (needs api_key).",
+    )
+    service_key: SecretStr | None = Field(
+        None,
+        description="The key the chat app sends to a remote retrieval service (its api_key).",
+    )
+    allow_open_bind: bool = Field(
+        False,
+        description="Let serve bind a non-loopback address without api_key (trusted networks).",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed by CORS, as a JSON list; empty (default) means closed.",
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, description="Largest request body, except uploads (413 above)."
+    )
+    rate_limit_per_minute: int = Field(
+        0, ge=0, description="Requests per minute per client address (429 above); 0 is off."
+    )
+
+    @model_validator(mode="after")
+    def _reads_need_a_key(self) -> SecuritySettings:
+        if self.protect_reads and self.api_key is None:
+            raise ValueError("security.protect_reads needs security.api_key")
+        return self
 
 
 class Settings(BaseSettings):
@@ -120,6 +164,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     api: ServerSettings = Field(default_factory=ServerSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
 
 
 @lru_cache(maxsize=1)

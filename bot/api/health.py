@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.api.deps import MotionsDep, RetrieverDep
@@ -12,18 +15,38 @@ router = APIRouter(tags=["health"])
 
 
 class ChatHealth(BaseModel):
-    """Chat API health."""
+    """Chat API health: each backend's state."""
 
-    status: str = Field(description="ok when the chat service and its retrieval answer.")
+    status: Literal["ok", "unavailable"] = Field(
+        description="ok when the chat service and its retrieval answer."
+    )
+    backends: dict[str, Literal["ok", "unavailable"]] = Field(
+        description="State of each backend, by name."
+    )
     motions: int = Field(description="Motions loaded.")
-    documents: int = Field(description="Documents the retrieval service holds.")
+    documents: int | None = Field(
+        description="Documents the retrieval service holds (None when it is down)."
+    )
 
 
-@router.get("/health", response_model=ChatHealth)
-def health(motions: MotionsDep, retriever: RetrieverDep) -> ChatHealth:
-    """Liveness, checked through to the retrieval service."""
+@router.get(
+    "/health",
+    response_model=ChatHealth,
+    responses={503: {"model": ChatHealth, "description": "The retrieval service is down."}},
+)
+def health(motions: MotionsDep, retriever: RetrieverDep) -> ChatHealth | JSONResponse:
+    """Readiness, checked through to the retrieval service; 503 while it is down."""
+    count = len(motions.list_motions())
     try:
         documents = len(retriever.list_documents())
-    except BackendError as exc:  # the remote service is down, unreachable or failing
-        raise HTTPException(503, f"retrieval service unavailable: {exc}") from exc
-    return ChatHealth(status="ok", motions=len(motions.list_motions()), documents=documents)
+    except BackendError:  # the remote service is down, unreachable or failing
+        down = ChatHealth(
+            status="unavailable",
+            backends={"retrieval": "unavailable"},
+            motions=count,
+            documents=None,
+        )
+        return JSONResponse(
+            status_code=503, content=down.model_dump(), headers={"Retry-After": "5"}
+        )
+    return ChatHealth(status="ok", backends={"retrieval": "ok"}, motions=count, documents=documents)

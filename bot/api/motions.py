@@ -11,6 +11,7 @@ from bot.api.schemas import CasePublic, MotionList, MotionSummary
 from bot.domain.motions import Motion, Side
 
 router = APIRouter(prefix="/motions", tags=["motions"])
+write_router = APIRouter(prefix="/motions", tags=["motions"])  # behind the API key
 
 
 @router.get("", response_model=MotionList)
@@ -25,7 +26,7 @@ def get_motion(motion_id: str, motions: MotionsDep) -> Motion:
     return motions.get_motion(motion_id)
 
 
-@router.post("", response_model=Motion, status_code=status.HTTP_201_CREATED)
+@write_router.post("", response_model=Motion, status_code=status.HTTP_201_CREATED)
 def add_motion(body: Motion, motions: MotionsDep) -> Motion:
     """Add a motion (kept across restarts); without key_points it serves Q&A only."""
     return motions.add_motion(body)

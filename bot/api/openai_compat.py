@@ -1,7 +1,8 @@
 """OpenAI-compatible routes: ``GET /v1/models`` and ``POST /v1/chat/completions``.
 
 Every error on these routes is an OpenAI error object, so OpenAI clients raise their usual
-exceptions; when ``api.api_key`` is set, the key is checked as a bearer token.
+exceptions; when ``security.api_key`` is set, /v1 always checks it as a bearer token (the
+way OpenAI clients send their key), also when ``protect_reads`` is off.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from bot.api.deps import ServicesDep
 from bot.api.openai_schemas import (
     ChatCompletion,
     ChatCompletionRequest,
-    ErrorBody,
-    ErrorResponse,
     ModelList,
+    OpenAIErrorBody,
+    OpenAIErrorResponse,
     completion_body,
     error_chunk,
     stream_body,
@@ -30,6 +31,7 @@ from bot.api.openai_schemas import (
 from bot.domain.errors import DomainError
 from bot.services.chat_completions import ChatCompletionService, completion_id
 from retrieval.errors import BackendError
+from retrieval.http_errors import COMMON_ERRORS
 
 _TYPES = {401: "authentication_error", 403: "permission_error", 404: "invalid_request_error"}
 
@@ -40,7 +42,9 @@ def openai_error(
     """OpenAI's error envelope; 422 becomes 400, which is what OpenAI clients expect."""
     status = 400 if status == 422 else status
     kind = _TYPES.get(status, "invalid_request_error" if status < 500 else "server_error")
-    body = ErrorResponse(error=ErrorBody(message=message, type=kind, param=param, code=code))
+    body = OpenAIErrorResponse(
+        error=OpenAIErrorBody(message=message, type=kind, param=param, code=code)
+    )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
@@ -75,9 +79,10 @@ class OpenAIErrorRoute(APIRoute):
 
 
 def get_api_key(request: Request) -> str | None:
-    """The configured key (``api.api_key``), or None when the API is open."""
-    settings = getattr(request.app.state, "settings", None)
-    return getattr(getattr(settings, "api", None), "api_key", None)
+    """The configured key (``security.api_key``), or None when the API is open."""
+    security = getattr(request.app.state, "security", None)
+    key = getattr(security, "api_key", None)
+    return key.get_secret_value() if key is not None else None
 
 
 def require_bearer(request: Request, key: Annotated[str | None, Depends(get_api_key)]) -> None:
@@ -95,8 +100,10 @@ def get_completions(services: ServicesDep) -> ChatCompletionService:
 
 
 CompletionsDep = Annotated[ChatCompletionService, Depends(get_completions)]
+# The request guard's refusals (413, 415, 422, 429) keep the app's shape; /v1's own are OpenAI's.
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 404)
+    **COMMON_ERRORS,
+    **{code: {"model": OpenAIErrorResponse} for code in (400, 401, 404)},
 }
 
 router = APIRouter(

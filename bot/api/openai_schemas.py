@@ -156,7 +156,7 @@ class ModelList(BaseModel):
         return cls(data=[ModelCard(id=str(m)) for m in models])
 
 
-class ErrorBody(BaseModel):
+class OpenAIErrorBody(BaseModel):
     """What went wrong."""
 
     message: str = Field(description="Readable explanation.")
@@ -165,10 +165,10 @@ class ErrorBody(BaseModel):
     code: str | None = Field(None, description="A machine-readable code.")
 
 
-class ErrorResponse(BaseModel):
+class OpenAIErrorResponse(BaseModel):
     """OpenAI's error envelope."""
 
-    error: ErrorBody = Field(description="The error.")
+    error: OpenAIErrorBody = Field(description="The error.")
 
 
 def sources_block(citations: list[Citation]) -> str:
@@ -269,5 +269,5 @@ def stream_body(events: Iterable[StreamEvent], model: str, completion_id: str) -
 
 def error_chunk(message: str, kind: str = "server_error") -> str:
     """An error inside a stream that has already started, as OpenAI sends it."""
-    error = ErrorBody(message=message, type=kind).model_dump()
+    error = OpenAIErrorBody(message=message, type=kind).model_dump()
     return _sse({"error": error})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from bot.api.deps import ChecksDep, QuestionsDep
-from bot.api.schemas import AskRequest, VerifyPublic, VerifyRequest
+from bot.api.schemas import AskRequest, FindingPublic, VerifyPublic, VerifyRequest
 from bot.domain.replies import Reply
 
 router = APIRouter(tags=["questions"])
@@ -27,4 +27,15 @@ def verify(body: VerifyRequest, checks: ChecksDep) -> VerifyPublic:
         assert body.start is not None
         assert body.end is not None
         result = checks.verify_span(body.claim, body.doc_id, body.start, body.end)
-    return VerifyPublic(supported=result.supported, support=result.support, reasons=result.reasons)
+    findings = [
+        FindingPublic(
+            check=f.check, claim_part=f.claim_part, evidence_part=f.evidence_part, message=f.message
+        )
+        for f in result.findings
+    ]
+    return VerifyPublic(
+        supported=result.supported,
+        support=result.support,
+        findings=findings,
+        reasons=result.reasons,
+    )

@@ -1,8 +1,8 @@
-"""Retrieval's routes (/search, /documents, /passages, /health), served by the chat app
-when retrieval runs in-process."""
+"""Retrieval's routes (/search, /documents, /passages, /health, /livez), served by the chat
+app when retrieval runs in-process."""
 
 from __future__ import annotations
 
-from retrieval.api import router
+from retrieval.api import include_retrieval_routes
 
-__all__ = ["router"]
+__all__ = ["include_retrieval_routes"]

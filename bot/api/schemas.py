@@ -46,7 +46,7 @@ class MotionList(BaseModel):
 class DebateCreate(_Request):
     """Start a debate on a motion."""
 
-    motion_id: str = Field(min_length=1, description="The motion to debate.")
+    motion_id: str = Field(min_length=1, max_length=64, description="The motion to debate.")
     user_side: Side = Field(description="The side you argue: pro or con. The bot takes the other.")
     format: str | DebateFormat | None = Field(
         None, description="A format name (standard, short) or rounds; default: the motion's."
@@ -132,16 +132,18 @@ class TranscriptPublic(DebatePublic):
 class AskRequest(_Request):
     """A factual question about the sources."""
 
-    question: str = Field(description="The question.")
-    motion_id: str | None = Field(None, description="Only search this motion's sources.")
+    question: str = Field(max_length=2000, description="The question.")
+    motion_id: str | None = Field(
+        None, max_length=64, description="Only search this motion's sources."
+    )
 
 
 class VerifyRequest(_Request):
     """A claim and the span to check it against: a passage, or a document range."""
 
-    claim: str = Field(description="The sentence to check.")
-    passage_id: str | None = Field(None, description="Check against this passage.")
-    doc_id: str | None = Field(None, description="Or against this document ...")
+    claim: str = Field(max_length=2000, description="The sentence to check.")
+    passage_id: str | None = Field(None, max_length=64, description="Check against this passage.")
+    doc_id: str | None = Field(None, max_length=64, description="Or against this document ...")
     start: int | None = Field(None, ge=0, description="... from this offset ...")
     end: int | None = Field(None, ge=0, description="... to this offset (exclusive).")
 
@@ -155,12 +157,24 @@ class VerifyRequest(_Request):
         return self
 
 
+class FindingPublic(BaseModel):
+    """One failed check: what it compared, and why the claim does not hold."""
+
+    check: str = Field(description='The check that failed ("numbers", "roles", "semantic", ...).')
+    claim_part: str = Field(description="The part of the claim it compared.")
+    evidence_part: str = Field(description="The part of the passage it compared.")
+    message: str = Field(description="Why the claim is not supported.")
+
+
 class VerifyPublic(BaseModel):
     """The verifier's verdict."""
 
     supported: bool = Field(description="Whether the span supports the claim.")
     support: float = Field(description="Support score, 0..1.")
-    reasons: list[str] = Field(description="Why not, when unsupported.")
+    findings: list[FindingPublic] = Field(
+        default_factory=list, description="The checks that failed, when unsupported."
+    )
+    reasons: list[str] = Field(description="The findings as sentences (kept for old clients).")
 
 
 class CasePublic(Case):

@@ -18,6 +18,7 @@ from bot.text import features as tf
 from bot.verify.calibration import MINILM, Calibration
 from retrieval.embeddings import embed_array, embedding_dimension
 from retrieval.ingest.chunking import split_sentences
+from retrieval.ingest.injection import is_instruction
 from retrieval.records import Passage
 
 # Weight of lexical overlap next to cosine similarity when ranking sentences.
@@ -60,9 +61,11 @@ def overlap(query: frozenset[str], sentence: frozenset[str]) -> float:
 
 
 def is_citable(text: str) -> bool:
-    """A sentence worth quoting: long enough, not a question, not a heading."""
+    """A sentence worth quoting: long enough, not a question, not a heading, and not an
+    instruction to the reader (sources are data)."""
     words = text.split()
-    return len(words) >= MIN_EVIDENCE_WORDS and not text.rstrip().endswith("?")
+    long_enough = len(words) >= MIN_EVIDENCE_WORDS and not text.rstrip().endswith("?")
+    return long_enough and not is_instruction(text)
 
 
 def _without_label(text: str, start: int) -> int:

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 Side = Literal["pro", "con"]
 RoundKind = Literal["opening", "rebuttal", "closing"]
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+# Keeps a passage's key_points label (ids joined by commas) within retrieval's size limit.
+MAX_KEY_POINTS = 100
 
 
 def opposite(side: Side) -> Side:
@@ -144,7 +146,9 @@ class Motion(_Strict):
         default_factory=lambda: FORMATS["standard"], description="Default debate format."
     )
     key_points: list[KeyPoint] = Field(
-        default_factory=list, description="The argument map; empty means Q&A only."
+        default_factory=list,
+        max_length=MAX_KEY_POINTS,
+        description="The argument map; empty means Q&A only.",
     )
     seed_documents: list[str] = Field(
         default_factory=list,

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.domain.motions import Side
 from bot.domain.replies import Reply
+from bot.verify.layers.base import Finding
 from bot.verify.moves import StanceLookup
 
 
@@ -17,6 +18,8 @@ class SupportResult:
     supported: bool
     support: float
     reasons: list[str] = field(default_factory=list)
+    # What each failed check compared: the check, the claim's part and the evidence's part.
+    findings: list[Finding] = field(default_factory=list)
 
 
 class ReplyVerifier(Protocol):

@@ -21,6 +21,7 @@ from tqdm import tqdm
 from retrieval.embeddings import embed_array
 from retrieval.ingest.chunking import chunk_text
 from retrieval.ingest.discovery import discover_files, motion_of
+from retrieval.ingest.injection import INJECTION_FLAG, injected_spans
 from retrieval.ingest.loaders import LoadedDocument, load_path
 from retrieval.records import Document, IngestReport, MetadataValue, Passage
 from retrieval.settings import RetrievalSettings
@@ -58,15 +59,24 @@ def load_sources(paths: Sequence[Path], max_bytes: int) -> tuple[list[LoadedDocu
 
 
 def to_document(loaded: LoadedDocument) -> Document:
-    """A loaded source as a stored document, its id a hash of its content."""
+    """A loaded source as a stored document, its id a hash of its content.
+
+    A document with instruction-like sentences ("ignore previous instructions ...") is
+    flagged ``flags: injection``; the bot never quotes those sentences.
+    """
     doc_id = content_id(loaded.title, loaded.url, loaded.metadata, loaded.text)
+    metadata = dict(loaded.metadata)
+    injected = injected_spans(loaded.text)
+    if injected:
+        metadata["flags"] = INJECTION_FLAG
+        log.warning("%s: %d instruction-like sentences, never quoted", loaded.source, len(injected))
     return Document(
         doc_id=doc_id,
         title=loaded.title,
         text=loaded.text,
         source=loaded.source,
         url=loaded.url,
-        metadata=dict(loaded.metadata),
+        metadata=metadata,
     )
 
 

@@ -42,6 +42,23 @@ def _start_order(services: dict[str, Any]) -> list[str]:
     return order
 
 
+_VARIABLE = re.compile(r"\$\{(\w+)(?::([?-])([^}]*))?\}")
+# What the test exports for the compose file's required variables (`${VAR:?}`).
+SECRETS = {"DEBATEBOT_API_KEY": "compose-api-key", "DEBATEBOT_SERVICE_KEY": "compose-service-key"}
+
+
+def _interpolate(value: str) -> str:
+    """Compose's variable syntax: required ones from SECRETS, defaults otherwise."""
+
+    def replace(match: re.Match[str]) -> str:
+        name, kind, rest = match.groups()
+        if kind == "?":
+            return SECRETS[name]
+        return rest if kind == "-" else ""
+
+    return _VARIABLE.sub(replace, value)
+
+
 def _localize(value: str, ports: dict[str, tuple[int, int]]) -> str:
     """Rewrite service host names and container ports to loopback and free ports."""
     for name, (inner, outer) in ports.items():
@@ -74,8 +91,10 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
             if "--path" in command:
                 command[command.index("--path") + 1] = str(root / f"{name}-store")
             head = {"chroma": chroma_command(), "debatebot": debatebot_command()}[command[0]]
-            env = {k: _localize(str(v), ports) for k, v in spec.get("environment", {}).items()}
-            env = {k: v for k, v in env.items() if not v.startswith("${")}
+            env = {
+                k: _localize(_interpolate(str(v)), ports)
+                for k, v in spec.get("environment", {}).items()
+            }
             env["DEBATEBOT_DATA_DIR"] = str(root / f"{name}-data")
             env["DEBATEBOT_SEEDS_DIR"] = str(seeds)
             match = _HEALTH_URL.search(str(spec["healthcheck"]["test"]))
@@ -94,6 +113,37 @@ def test_compose_declares_three_healthchecked_services_with_conditions() -> None
     assert services["retrieval"]["depends_on"]["chroma"]["condition"] == "service_healthy"
     assert services["chat"]["depends_on"]["retrieval"]["condition"] == "service_healthy"
     assert services["chat"]["command"][:2] == ["debatebot", "serve"]
+
+
+def test_compose_requires_both_keys_from_the_environment() -> None:
+    services = _compose()["services"]
+    retrieval_env = services["retrieval"]["environment"]
+    chat_env = services["chat"]["environment"]
+    assert retrieval_env["DEBATEBOT_SECURITY__API_KEY"].startswith("${DEBATEBOT_SERVICE_KEY:?")
+    assert chat_env["DEBATEBOT_SECURITY__API_KEY"].startswith("${DEBATEBOT_API_KEY:?")
+    assert chat_env["DEBATEBOT_SECURITY__SERVICE_KEY"].startswith("${DEBATEBOT_SERVICE_KEY:?")
+
+
+def test_writes_need_the_keys_and_the_chat_api_labels_with_its_service_key(
+    topology: dict[str, str],
+) -> None:
+    retrieval, chat = topology["retrieval"], topology["chat"]
+    body = {"title": "Compose note", "text": "Negotiators met in Cairo on a Tuesday."}
+    assert httpx.post(f"{retrieval}/documents", json=body).status_code == 401
+    service_auth = {"Authorization": f"Bearer {SECRETS['DEBATEBOT_SERVICE_KEY']}"}
+    created = httpx.post(f"{retrieval}/documents", json=body, headers=service_auth, timeout=60)
+    assert created.status_code == 201, created.text
+    motion = {
+        "id": "compose-m",
+        "title": "M",
+        "question": "Q?",
+        "sides": {"pro": "Y.", "con": "N."},
+    }
+    assert httpx.post(f"{chat}/motions", json=motion).status_code == 401
+    # The chat API labelled the seed passages through the retrieval service at start.
+    passages = httpx.get(f"{retrieval}/passages", params={"where": '{"motion": "us-hamas"}'})
+    labelled = [p for p in passages.json()["passages"] if "stance" in p["metadata"]]
+    assert len(labelled) >= 100
 
 
 def test_search_through_the_retrieval_service_on_the_chroma_server(

@@ -124,6 +124,10 @@ def test_verify_accepts_a_quote_and_rejects_a_distortion(chat_client: TestClient
     assert bad.status_code == 200
     assert bad.json()["supported"] is False
     assert bad.json()["reasons"]
+    finding = bad.json()["findings"][0]
+    assert finding["check"]
+    assert finding["claim_part"]
+    assert finding["evidence_part"]
 
 
 def test_motions_are_listed_and_added(chat_client: TestClient) -> None:

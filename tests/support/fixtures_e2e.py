@@ -46,7 +46,7 @@ def debatebot_server(data_dir: Path, api_key: str | None = None) -> Iterator[Liv
         "DEBATEBOT_API__PORT": str(port),
     }
     if api_key:
-        env["DEBATEBOT_API__API_KEY"] = api_key
+        env["DEBATEBOT_SECURITY__API_KEY"] = api_key
     base = f"http://127.0.0.1:{port}"
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"{data_dir.name}-server.log"
@@ -144,6 +144,6 @@ E2E_KEY = "e2e-secret-key"
 
 @pytest.fixture(scope="module")
 def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server with ``api.api_key`` set, for the OpenAI client tests."""
+    """A server with ``security.api_key`` set, for the OpenAI client tests."""
     with debatebot_server(tmp_path_factory.mktemp("keyed") / "data", api_key=E2E_KEY) as server:
         yield server

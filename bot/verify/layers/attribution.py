@@ -1,0 +1,240 @@
+"""Opinion stated as fact: a view the evidence attributes supports "X says V", never bare V."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.verify.layers import nlp
+from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
+from bot.verify.layers.syntax import content_lemmas, lemma, normalize
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+
+CHECK = "attribution"
+REPORTING_VERBS = frozenset(
+    [
+        "say",
+        "argue",
+        "believe",
+        "claim",
+        "contend",
+        "assert",
+        "maintain",
+        "insist",
+        "suggest",
+        "allege",
+        "think",
+        "call",
+        "describe",
+        "characterize",
+        "characterise",
+        "deem",
+        "reckon",
+        "regard",
+        "write",
+        "note",
+        "state",
+        "tell",
+        "add",
+        "explain",
+        "accuse",
+        "charge",
+        "label",
+        "brand",
+        "dub",
+        "term",
+        "portray",
+        "frame",
+        "opine",
+        "posit",
+        "emphasize",
+        "emphasise",
+        "stress",
+        "conclude",
+        "assess",
+        "judge",
+        "consider",
+        "view",
+    ]
+)
+# Verbs that give their object a description: "described the talks as a break".
+DESCRIBING_VERBS = frozenset(
+    ["describe", "call", "characterize", "characterise", "portray", "label", "brand", "dub",
+     "term", "regard", "view", "consider", "frame", "hail", "denounce", "condemn"]
+)  # fmt: skip
+# Verbs that present their complement as established; evidence that only argues it does not
+# license them.
+FACTIVE_VERBS = frozenset(
+    ["show", "prove", "establish", "demonstrate", "confirm", "reveal", "find", "know"]
+)
+# "According to final results", "the plan said": a record's content, not someone's view.
+RECORDS = frozenset(
+    [
+        "result",
+        "results",
+        "report",
+        "reports",
+        "figure",
+        "figures",
+        "data",
+        "record",
+        "records",
+        "count",
+        "tally",
+        "statistic",
+        "statistics",
+        "document",
+        "documents",
+        "filing",
+        "poll",
+        "plan",
+        "agreement",
+        "deal",
+        "treaty",
+        "law",
+        "statute",
+        "act",
+        "bill",
+        "resolution",
+        "memorandum",
+        "text",
+        "order",
+        "directive",
+        "ruling",
+        "decision",
+        "framework",
+        "proposal",
+    ]
+)
+# "According to final results", "according to Axios and Israeli media": reported facts.
+_FACT_SOURCES = (
+    r"results?|reports?|reporting|figures?|data|records?|count|tally|statistics?|documents?"
+    r"|filings?|media|press|outlets?"
+)
+_FRAMES = re.compile(
+    rf"\baccording to (?![^,.;]{{0,60}}\b(?:{_FACT_SOURCES})\b)"
+    r"|\bin (?:the )?[\w' ]{0,40}?(?:'s?|s')? "
+    r"(?:view|reading|opinion|assessment|interpretation|words|telling|account|estimation)\b"
+    r"|\b(?:reading|view|argument|contention|position|opinion|interpretation|claim) is that\b"
+    r"|\bin (?:his|her|their|its|our|my) (?:view|reading|opinion|assessment|words)\b",
+)
+
+
+def _reporters(doc: Doc | Span) -> list[Token]:
+    """Verbs of saying, believing or showing that have a real subject and a complement."""
+    found: list[Token] = []
+    for token in doc:
+        if token.pos_ != "VERB" or lemma(token) not in REPORTING_VERBS | FACTIVE_VERBS:
+            continue
+        subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        reports = token.dep_ == "parataxis" or any(
+            c.dep_ in {"ccomp", "xcomp", "oprd", "dobj"} for c in token.children
+        )
+        speakers = [s for s in subjects if s.lower_ not in {"it", "there"}]
+        if reports and speakers and not all(lemma(s) in RECORDS for s in speakers):
+            found.append(token)
+    return found
+
+
+def attributed_tokens(doc: Doc) -> set[int]:
+    """Indices of the tokens that state someone's view: the complement of a verb of saying or
+    believing, or the whole sentence under a frame ("according to X", "in X's reading").
+
+    Reporting that presents a fact ("Axios reported", "Leavitt confirmed") does not count.
+    """
+    found: set[int] = set()
+    for sent in doc.sents:
+        if _FRAMES.search(normalize(sent.text)):
+            found |= {t.i for t in sent}
+            continue
+        for verb in _reporters(sent):
+            if lemma(verb) not in REPORTING_VERBS:
+                continue
+            if verb.dep_ == "parataxis":
+                found |= {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
+            for child in verb.children:
+                described = child.dep_ == "prep" and child.lower_ == "as"
+                if child.dep_ in {"ccomp", "xcomp", "oprd", "dobj"} or (
+                    described and lemma(verb) in DESCRIBING_VERBS
+                ):
+                    found |= {t.i for t in child.subtree}
+    return found
+
+
+def source_tokens(doc: Doc) -> set[int]:
+    """Indices of the words that name a claim's source and its verb ("The essay says", "According
+    to Axios"): they need not appear in the evidence, which is the source's own text."""
+    found: set[int] = set()
+    for verb in _reporters(doc):
+        found.add(verb.i)
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "aux", "mark"}:
+                found |= {t.i for t in child.subtree}
+    for token in doc:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
+            found |= {t.i for t in token.subtree} | {t.i for t in doc[token.i + 1].subtree}
+    return found
+
+
+def _marker(span: Doc | Span) -> str:
+    frame = _FRAMES.search(normalize(span.text))
+    if frame:
+        return frame.group()
+    views = [v.text for v in _reporters(span) if lemma(v) in REPORTING_VERBS]
+    return views[0] if views else ""
+
+
+class AttributionJudge:
+    """Refuses a bare claim whose content the evidence only reports as someone's view."""
+
+    name = CHECK
+
+    def judge(self, claim: str, evidence: str) -> Verdict:
+        """Claim words found only inside attributed spans make the claim an attributed view."""
+        claim_doc, evidence_doc = nlp.parse(claim), nlp.parse(evidence)
+        claim_lemmas = content_lemmas(claim_doc)
+        inside = attributed_tokens(evidence_doc)
+        if not claim_lemmas or not inside:
+            return no_opinion(CHECK)
+        attributed = content_lemmas(t for t in evidence_doc if t.i in inside)
+        plain = content_lemmas(t for t in evidence_doc if t.i not in inside)
+        only_attributed = (claim_lemmas & attributed) - plain
+        if len(only_attributed) < max(1, round(0.3 * len(claim_lemmas))):
+            return no_opinion(CHECK)
+        source = next(
+            s
+            for s in evidence_doc.sents
+            if any(t.i in inside and lemma(t) in only_attributed for t in s)
+        )
+        marker = _marker(source)
+        claim_reporters = _reporters(claim_doc)
+        claim_verb = claim_reporters[0] if claim_reporters else None
+        if claim_verb is not None and lemma(claim_verb) in FACTIVE_VERBS:
+            return refuse(
+                CHECK,
+                Finding(
+                    CHECK,
+                    claim_verb.text,
+                    marker,
+                    f"the claim says '{claim_verb.text}' (established) where the evidence only "
+                    f"reports a view ('{marker}')",
+                ),
+            )
+        if claim_verb is not None or _FRAMES.search(normalize(claim)):
+            return no_opinion(CHECK)
+        return refuse(
+            CHECK,
+            Finding(
+                CHECK,
+                ", ".join(sorted(only_attributed)),
+                source.text,
+                f"the evidence attributes this view ('{marker}'); the claim states it as fact",
+            ),
+        )

@@ -1,0 +1,133 @@
+"""Quantifiers: all, every, none, never, only, first, unanimous, most, some, always."""
+
+from __future__ import annotations
+
+import re
+
+from bot.verify.layers import nlp
+from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
+from bot.verify.layers.numbers import values
+from bot.verify.layers.syntax import normalize
+
+CHECK = "quantifiers"
+_UNIVERSAL = ("all", "every", "each", "entire", "whole", "both", "unanimous", "unanimously")
+_NEGATIVE = ("none", "no", "not", "n't", "never", "neither", "nor", "nobody", "nothing", "without")
+_PLURAL = ("several", "many", "multiple", "numerous", "various", "a number of", "dozens",
+           "hundreds", "thousands")  # fmt: skip
+_EXCLUSIVE = ("only", "exclusively", "solely", "entirely", "wholly", "alone", "all")
+_SINGLE = ("single", "sole", "lone", "only", "one", "just one", "a lone")
+_PARTIAL = ("largely", "mostly", "mainly", "primarily", "partly", "partially", "chiefly")
+# What in the evidence licenses each quantifier of the claim.
+LICENSES: dict[str, tuple[str, ...]] = {
+    "all": _UNIVERSAL,
+    "every": _UNIVERSAL,
+    "each": _UNIVERSAL,
+    "none": _NEGATIVE,
+    "never": ("never", "at no time", "not once", "not ever", "n't ever", "no longer ever"),
+    "only": ("only", "sole", "solely", "alone", "exclusively", "single", "just"),
+    "first": ("first", "earliest", "initial", "inaugural", "never before", "first-ever"),
+    "last": ("last", "final", "latest"),
+    "unanimous": ("unanimous", "unanimously", "without dissent", "all judges", "every judge"),
+    "unanimously": ("unanimous", "unanimously", "without dissent", "all judges", "every judge"),
+    "most": ("most", "majority", "mostly", "largely", "more than half", "bulk"),
+    "some": (
+        "some",
+        "several",
+        "many",
+        "a few",
+        "various",
+        "certain",
+        "a number of",
+        "all",
+        "most",
+        "both",
+        "majority",
+    ),  # fmt: skip
+    "always": ("always", "every time", "each time", "invariably", "consistently"),
+    "several": _PLURAL,
+    "exclusively": _EXCLUSIVE,
+    "solely": _EXCLUSIVE,
+    "entirely": _EXCLUSIVE,
+    "wholly": _EXCLUSIVE,
+    "single": _SINGLE,
+    "sole": _SINGLE,
+    "lone": _SINGLE,
+    "latest": ("last", "final", "latest", "most recent"),
+    "many": _PLURAL,
+    "multiple": _PLURAL,
+    "numerous": _PLURAL,
+}
+# Words in the evidence that contradict a universal or unanimous claim outright.
+CONFLICTS: dict[str, tuple[str, ...]] = {
+    "unanimous": ("divided", "split", "dissent", "dissented", "dissenting", "2-1", "majority"),
+    "all": ("some", "most", "several", "partly", "partially", "except"),
+    "always": ("sometimes", "occasionally", "often", "usually"),
+    "never": ("once", "sometimes", "occasionally", "previously"),
+    "several": ("only", "sole", "single"),
+    "many": ("only", "sole", "single", "few"),
+    "multiple": ("only", "sole", "single"),
+}
+for _word in ("exclusively", "solely", "entirely", "wholly"):
+    CONFLICTS[_word] = _PARTIAL
+for _word in ("single", "sole", "lone"):
+    CONFLICTS[_word] = ("several", "multiple", "two", "both", "many", "series")
+CONFLICTS["unanimously"] = CONFLICTS["unanimous"]
+CONFLICTS["every"] = CONFLICTS["all"]
+
+
+def _has(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text) is not None
+
+
+class QuantifiersJudge:
+    """Refuses a claim whose quantifier the evidence does not state, or contradicts."""
+
+    name = CHECK
+
+    def judge(self, claim: str, evidence: str) -> Verdict:
+        """Each quantifier of the claim needs a licence in the evidence."""
+        claim_doc, evidence_doc = nlp.parse(claim), nlp.parse(evidence)
+        text = normalize(evidence)
+        # A count of two or more (not a year) licenses "some" and "several".
+        has_number = any(v.kind == "number" and v.value >= 2 for v in values(evidence_doc))
+        findings: list[Finding] = []
+        for token in claim_doc:
+            word = token.lower_
+            following = claim_doc[token.i + 1].lower_ if token.i + 1 < len(claim_doc) else ""
+            if word not in LICENSES or (word == "each" and following == "other"):
+                continue
+            if word == "all" and token.dep_ not in {
+                "det",
+                "predet",
+                "nsubj",
+                "dobj",
+                "pobj",
+                "appos",
+                "nsubjpass",
+                "advmod",
+                "quantmod",
+            }:
+                continue
+            conflict = next((w for w in CONFLICTS.get(word, ()) if _has(text, w)), None)
+            licensed = any(_has(text, w) for w in LICENSES[word]) or (
+                word in {"some", "several", "multiple"} and has_number
+            )
+            if conflict and not _has(text, word):
+                findings.append(
+                    Finding(
+                        CHECK,
+                        word,
+                        conflict,
+                        f"the claim says '{word}' but the evidence says '{conflict}'",
+                    )
+                )
+            elif not licensed:
+                findings.append(
+                    Finding(
+                        CHECK,
+                        word,
+                        "",
+                        f"the claim says '{word}'; the evidence states no such quantity",
+                    )
+                )
+        return refuse(CHECK, *findings) if findings else no_opinion(CHECK)
