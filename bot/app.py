@@ -9,10 +9,11 @@ from typing import Any
 from fastapi import FastAPI
 from langchain_core.embeddings import Embeddings
 
-from bot.api import debates, health, motions, questions
+from bot.api import debates, health, motions, openai_compat, questions
 from bot.api.errors import install_chat_error_handlers
 from bot.api.retrieval import include_retrieval_routes
 from bot.settings import ChatSettings
+from bot.web import install_web
 from retrieval.api import install_guards, liveness_router
 from retrieval.http_errors import COMMON_ERRORS, WRITE_ERRORS
 from retrieval.security import READ_ACCESS, WRITE_ACCESS
@@ -79,5 +80,8 @@ def create_app(settings: ChatSettings) -> FastAPI:
         app.include_router(module.router, dependencies=[READ_ACCESS], responses=COMMON_ERRORS)
     write_errors = {**COMMON_ERRORS, **WRITE_ERRORS}
     app.include_router(motions.write_router, dependencies=[WRITE_ACCESS], responses=write_errors)
+    # /v1 checks the key itself, as OpenAI clients send it, and answers with OpenAI errors.
+    app.include_router(openai_compat.router)
     install_chat_error_handlers(app)
+    install_web(app)
     return app

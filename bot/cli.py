@@ -34,10 +34,12 @@ def _chat_settings() -> Settings:
 
 
 def _serve(factory_path: str, settings: Settings, host: str | None, port: int | None) -> None:
+    """Check paths and bind the port first, so a mistake fails before anything is indexed."""
     import importlib
 
     import uvicorn
 
+    from bot.startup import StartupError, bind_socket, resolve_paths
     from retrieval.security import open_bind_problem
 
     bind = host or settings.api.host
@@ -45,16 +47,17 @@ def _serve(factory_path: str, settings: Settings, host: str | None, port: int | 
     if problem:
         typer.secho(f"error: {problem}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = resolve_paths(settings)
+        sock = bind_socket(bind, port or settings.api.port)
+    except StartupError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
     module_name, _, attr = factory_path.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(
-        factory(settings),
-        host=bind,
-        port=port or settings.api.port,
-        log_level="info",
-        timeout_graceful_shutdown=10,
-    )
+    config = uvicorn.Config(factory(settings), log_level="info", timeout_graceful_shutdown=10)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @app.command()
@@ -142,3 +145,7 @@ def local_llm(
             server.process.wait()
         except KeyboardInterrupt:
             typer.echo("stopping")
+
+
+if __name__ == "__main__":
+    app()

@@ -56,13 +56,17 @@ def chroma_command() -> list[str]:
 
 @contextmanager
 def running(
-    command: list[str], health_url: str, env: dict[str, str] | None = None, log: Path | None = None
+    command: list[str],
+    health_url: str,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    cwd: Path = REPO,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` until the block ends; yields once ``health_url`` answers."""
+    """Run ``command`` in ``cwd`` until the block ends; yields once ``health_url`` answers."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         command,
-        cwd=REPO,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=out,
         stderr=subprocess.STDOUT,
