@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import threading
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -22,6 +25,8 @@ MESSAGES = [
     "The Taliban deal was signed without the Afghan government in the room.",
     "A ceasefire needs Hamas to agree, so someone has to talk to Hamas.",
 ]
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -113,6 +118,29 @@ async def run_load(
         )
     result.wall_s = time.perf_counter() - started
     return result
+
+
+def run_in_fresh_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on a new event loop in its own thread.
+
+    ``asyncio.run`` refuses to start while the calling thread already has a running loop (as
+    after a browser test drove Playwright's sync API in the same process), so the loop gets a
+    thread of its own.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="load-driver")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return cast(T, box["value"])
 
 
 def lost_turns(base_url: str, acknowledged: dict[str, list[str]]) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load_driver import lost_turns, run_load
+from bench.load_driver import lost_turns, run_in_fresh_loop, run_load
 from tests.support.fixtures_retrieval import REPO
 from tests.support.fixtures_servers import debatebot_command, free_port, running, wait_until_ready
 
@@ -39,7 +39,7 @@ def test_50_clients_by_10_turns_lose_nothing(tmp_path: Path) -> None:
     with running(
         _command(port), f"{url}/health", env=_env(tmp_path / "data"), log=tmp_path / "s.log"
     ):
-        result = asyncio.run(run_load(url, clients=50, turns=10, timeout_s=300))
+        result = run_in_fresh_loop(run_load(url, clients=50, turns=10, timeout_s=300))
         assert result.errors == []
         assert result.turns_ok == 500
         assert lost_turns(url, result.acknowledged) == []
@@ -74,7 +74,7 @@ def test_kill_9_under_load_loses_no_acknowledged_turn(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{port}"
     for _ in range(2):
         process = _start(port, data_dir, log)
-        result = asyncio.run(_load_until_killed(url, process, after_s=6.0))
+        result = run_in_fresh_loop(_load_until_killed(url, process, after_s=6.0))
         process.wait(timeout=30)
         assert result.turns_ok > 0
         for debate_id, messages in result.acknowledged.items():
