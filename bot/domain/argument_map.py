@@ -96,11 +96,14 @@ def map_fingerprint(motion: Motion, passages: list[Passage]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def _sentence_sides(scores: np.ndarray, sides: np.ndarray, cal: Calibration) -> list[Side | None]:
+def sentence_sides(scores: np.ndarray, sides: np.ndarray, cal: Calibration) -> list[Side | None]:
+    """The side each column of ``scores`` (key points x texts) argues: its best key point of
+    one side must clear ``side_min`` and beat the other side's best by ``side_margin``."""
     out: list[Side | None] = []
+    has_pro, has_con = bool((sides == "pro").any()), bool((sides == "con").any())
     for column in scores.T:
-        pro = float(column[sides == "pro"].max())
-        con = float(column[sides == "con"].max())
+        pro = float(column[sides == "pro"].max()) if has_pro else 0.0
+        con = float(column[sides == "con"].max()) if has_con else 0.0
         if pro >= cal.side_min and pro - con >= cal.side_margin:
             out.append("pro")
         elif con >= cal.side_min and con - pro >= cal.side_margin:
@@ -179,7 +182,7 @@ def build_map(
     kp_stems = [stems_of(kp.text) for kp in kps]
     scores = score_matrix(kp_vectors, kp_stems, sentences, vectors)
     kp_sides = np.array([kp.side for kp in kps])
-    sides = _sentence_sides(scores, kp_sides, cal) if sentences else []
+    sides = sentence_sides(scores, kp_sides, cal) if sentences else []
     for j, sentence in enumerate(sentences):  # a filed side overrides similarity
         filed = cards.side_of(sentence.doc_id, sentence.start, sentence.end)
         if filed is not None:

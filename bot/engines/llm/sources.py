@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.domain.argument_map import ArgumentMap
+from bot.domain.argument_map import ArgumentMap, sentence_sides
 from bot.domain.evidence import EvidenceSentence, SentenceIndex, score_matrix, stems_of
 from bot.domain.motions import KeyPoint, Side
 from bot.engines.llm.prompts import PromptSet
@@ -189,14 +189,4 @@ def text_sides(amap: ArgumentMap, index: SentenceIndex, texts: list[str]) -> lis
         index.embed(texts), [stems_of(t) for t in texts], amap.kp_stems, amap.kp_vectors
     )
     kp_sides = np.array([kp.side for kp in amap.motion.key_points])
-    out: list[Side | None] = []
-    for row in scores:
-        pro = float(row[kp_sides == "pro"].max()) if (kp_sides == "pro").any() else 0.0
-        con = float(row[kp_sides == "con"].max()) if (kp_sides == "con").any() else 0.0
-        if pro >= cal.side_min and pro - con >= cal.side_margin:
-            out.append("pro")
-        elif con >= cal.side_min and con - pro >= cal.side_margin:
-            out.append("con")
-        else:
-            out.append(None)
-    return out
+    return sentence_sides(scores.T, kp_sides, cal)
