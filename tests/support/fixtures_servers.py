@@ -7,12 +7,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from bot.engines.llm.local_server import wait_until_ready
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,21 +21,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
-    """Poll ``url`` until it answers 200; fail loudly if the process dies or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before {url} answered")
-        try:
-            if httpx.get(url, timeout=2.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
 def debatebot_command() -> list[str]:

@@ -241,15 +241,12 @@ class LocalServer:
         self.stop()
 
 
-def wait_until_ready(
-    base_url: str, process: subprocess.Popen[bytes], timeout: float = 120.0
-) -> None:
-    """Poll ``{base_url}/models`` until it answers 200; fail if the process exits first."""
-    url = f"{base_url}/models"
+def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Poll ``url`` until it answers 200; fail loudly if the process exits or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the local model server exited with {process.returncode}")
+            raise RuntimeError(f"server exited with {process.returncode} before {url} answered")
         try:
             if httpx.get(url, timeout=2.0).status_code == 200:
                 return
@@ -289,7 +286,7 @@ def start_server(
     )
     server = LocalServer(process, f"http://{host}:{port}/v1", model, gguf)
     try:
-        wait_until_ready(server.base_url, process, timeout)
+        wait_until_ready(f"{server.base_url}/models", process, timeout)
     except BaseException:
         server.stop()
         raise
