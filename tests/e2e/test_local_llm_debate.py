@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 from bot.settings import ChatSettings
 from tests.support.fixtures_chat import MOTION_ID, Checker, chat_settings, debate_scripts
-from tests.support.fixtures_servers import REPO, debatebot_command, free_port
+from tests.support.fixtures_servers import REPO, debatebot_command, free_port, stop_process
 from tests.support.sse import check_stream, parse_sse
 
 pytestmark = pytest.mark.e2e
@@ -79,12 +79,7 @@ def local_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalModel
         assert model.model.startswith("openai:")
         yield model
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,16 @@ from bot.engines.llm.local_server import wait_until_ready
 REPO = Path(__file__).resolve().parents[2]
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+    """Terminate ``process``, and kill it when it does not exit within ``timeout``."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -64,12 +74,7 @@ def running(
             raise
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         if log:
             out.close()  # type: ignore[union-attr]
 
