@@ -10,13 +10,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bot.engines.llm.local_server import wait_until_ready
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def stop_process(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+def stop_process(process: subprocess.Popen[Any], timeout: float = 15.0) -> None:
     """Terminate ``process``, and kill it when it does not exit within ``timeout``."""
     process.terminate()
     try:
