@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,7 @@ class ScriptedChatModel(FakeListChatModel):
     history: list[list[BaseMessage]] = Field(default_factory=list)
     responses: list[str] = Field(default_factory=lambda: [""])
     chunk_size: int = 7
+    delay: float = 0.0  # seconds before each streamed piece (a model's pace, for benchmarks)
     streamed: int = 0  # calls answered by streaming
     streamed_chars: int = 0  # characters handed out by streaming, over all calls
 
@@ -108,6 +110,8 @@ class ScriptedChatModel(FakeListChatModel):
         end = broken.after if broken else len(text)
         for at in range(0, end, self.chunk_size):
             piece = text[at : min(at + self.chunk_size, end)]
+            if self.delay:
+                time.sleep(self.delay)
             self.streamed_chars += len(piece)
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
         if broken:

@@ -7,9 +7,14 @@ split mid-string); the argument map, the grounding verifier and the services are
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from bot.domain.motions import MotionRegistry
 from bot.domain.replies import Reply
@@ -258,3 +263,71 @@ def _after_objects(text: str, count: int) -> int:
         if scanner.count == count:
             return at + 1
     raise AssertionError("fewer objects")
+
+
+# -- native structured output (tool calling), streamed ---------------------------------------
+class ToolCallingModel(ScriptedChatModel):
+    """A scripted model with tool calling: its answer is the arguments of one tool call,
+    streamed as tool-call chunks, as OpenAI or Anthropic models send them."""
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> ToolCallingModel:  # type: ignore[override]
+        return self
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text, _ = self._next(messages)
+        call = {"name": "DraftReply", "args": json.loads(text), "id": "call-1"}
+        return ChatResult(generations=[ChatGeneration(message=AIMessage("", tool_calls=[call]))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        text, _ = self._next(messages)
+        self.streamed += 1
+        for at in range(0, len(text), self.chunk_size):
+            first = at == 0
+            piece = text[at : at + self.chunk_size]
+            self.streamed_chars += len(piece)
+            chunk = {
+                "name": "DraftReply" if first else None,
+                "args": piece,
+                "id": "call-1" if first else None,
+                "index": 0,
+            }
+            message = AIMessageChunk(content="", tool_call_chunks=[chunk])  # type: ignore[list-item]
+            yield ChatGenerationChunk(message=message)
+
+
+def test_native_tool_calls_stream_sentence_by_sentence(mini: MiniWorld) -> None:
+    engine, _ = build(mini)
+    model = ToolCallingModel(script=[claims(COST, BUDGET, HERONS, BUDGET_SHORT)])
+    engine.model = model
+    progress = engine.stream_reply_turn(context(mini), MESSAGE)
+    first = next(progress)
+    assert model.streamed == 1, "the bound model was streamed, not invoked"
+    assert model.streamed_chars < _draft_length(model), "released while the call was streaming"
+    _, result = run(progress)
+    assert engine.structured_output == "native"
+    assert result.reply.engine == MODEL
+    assert result.reply.sentences[: len(first.sentences)] == first.sentences
+    assert len(result.reply.sentences) == 4
+
+
+def test_a_native_answer_judged_whole_uses_the_providers_parse(mini: MiniWorld) -> None:
+    engine, _ = build(mini)
+    model = ToolCallingModel(script=[claims(COST, "!" + BUDGET, "!" + HERONS), claims(COST)])
+    engine.model = model
+    seen, result = run(engine.stream_reply_turn(context(mini), MESSAGE))
+    assert len(model.history) == 2, "one of three claims passed: asked again"
+    assert "passage 99 does not exist" in str(model.history[1][-1].content)
+    assert [texts(r) for r in seen] == [[f"{COST} [1]"]]
+    assert result.reply.engine == MODEL
