@@ -206,6 +206,7 @@ def verifier_ms_per_sentence(runs: list[Run]) -> tuple[float, float]:
         documents |= run.documents
     verifier = GroundingVerifier(embeddings, _Documents(documents))
     replies = [Reply.model_validate(c.reply) for run in runs for c in run.calls]
+    verifier.warm_chain()  # spaCy and WordNet loaded, as after a server's first paraphrase
     verifier.verify(replies[0])  # warm-up
     verifier.clear_cache()
     sentences = sum(len(r.sentences) for r in replies)
