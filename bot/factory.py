@@ -11,6 +11,7 @@ from bot.domain.argument_map import ArgumentMapper
 from bot.domain.evidence import SentenceIndex
 from bot.domain.motions import MotionRegistry
 from bot.domain.sessions import SQLiteSessionRepository
+from bot.engines.llm.chat_model import judge_chat_model
 from bot.engines.registry import EngineParts, build_engine
 from bot.services import ChatServices
 from bot.services.cases import CaseService
@@ -38,10 +39,13 @@ def build_chat_services(
         if motion.has_map:
             mapper.get(motion)
     documents = CachedDocuments(retriever)
-    chain = default_chain(embeddings, calibration, settings.verify)
+    llm = settings.llm
+    judge = judge_chat_model(
+        settings.verify.llm_judge, llm.model, llm.model_dump(exclude={"model"})
+    )  # the LLM-judge layer asks the chat model llm.model names (None while it is off)
+    chain = default_chain(embeddings, calibration, settings.verify, judge)
     verifier = GroundingVerifier(embeddings, documents, calibration, chain)
     verifier.warm()  # spaCy and WordNet load now, not on the first claim
-    llm = settings.llm
     engine = build_engine(
         EngineParts(
             model=llm.model,

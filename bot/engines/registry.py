@@ -71,7 +71,7 @@ register_engine("extractive", _extractive)
 
 def _llm(parts: EngineParts) -> DebateEngine:
     """Any LangChain chat model (``provider:model``), checked, with the extractive fallback."""
-    from bot.engines.llm.chat_model import build_chat_model, split_model
+    from bot.engines.llm.chat_model import configured_chat_model, split_model
     from bot.engines.llm.engine import LLMEngine
     from bot.engines.llm.prompts import PromptSet
 
@@ -83,13 +83,7 @@ def _llm(parts: EngineParts) -> DebateEngine:
         method = "llama_cpp" if base_url and provider == "openai" else "native"
     if parts.verifier is None:
         raise ValueError("the LLM engine needs the reply verifier in EngineParts")
-    chat = build_chat_model(
-        parts.model,
-        base_url=base_url,
-        temperature=float(options.get("temperature", 0.0)),
-        max_tokens=options.get("max_tokens"),
-        timeout=options.get("timeout"),
-    )
+    chat = configured_chat_model(parts.model, options)
     return LLMEngine(
         chat,
         parts.model,

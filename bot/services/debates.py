@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,10 +22,18 @@ from bot.domain.motions import (
     motion_terms,
     opposite,
 )
+from bot.domain.replies import Reply
 from bot.domain.sessions import Debate, SessionRepository, Turn
 from bot.engines.base import DebateEngine, TurnContext
 from bot.services.common import clean_text, debatable, verified
-from bot.services.events import DoneEvent, StreamEvent, sentence_events
+from bot.services.events import (
+    DoneEvent,
+    SentenceEvent,
+    StreamEvent,
+    StreamingEngine,
+    VerifiedPrefix,
+    relay,
+)
 from bot.verify.base import ReplyVerifier
 from bot.verify.moves import StanceLookup
 
@@ -85,6 +93,35 @@ class DebateService:
     def take_turn(self, debate_id: str, message: str) -> Turn:
         """The bot's checked reply to ``message``, stored with the turn."""
         message = clean_text(message, "message", self.max_message_chars)
+        events = self._turn(debate_id, message, streamed=False)
+        while True:
+            try:
+                next(events)
+            except StopIteration as stop:
+                return stop.value
+
+    def stream_turn(self, debate_id: str, message: str) -> Iterator[StreamEvent]:
+        """``take_turn`` as events: each verified sentence, then the stored turn.
+
+        With an engine that writes progressively (the LLM engine), each sentence is sent as
+        soon as the verifier's verdict on it is final, while the rest is still being written;
+        otherwise the sentences follow the whole reply. Either way the sentences sent are
+        exactly the stored turn's. Bad input (an empty message, an unknown debate) raises
+        here, before the stream starts.
+        """
+        message = clean_text(message, "message", self.max_message_chars)
+        debatable(self.motions, self.transcript(debate_id).motion_id)
+
+        def events() -> Iterator[StreamEvent]:
+            turn = yield from self._turn(debate_id, message, streamed=True)
+            yield DoneEvent(turn)
+
+        return events()
+
+    def _turn(
+        self, debate_id: str, message: str, streamed: bool
+    ) -> Generator[SentenceEvent, None, Turn]:
+        """Write, verify and store one turn; with ``streamed``, yield its sentences."""
         lock = self._debate_locks[zlib.crc32(debate_id.encode()) % _LOCK_STRIPES]
         with lock:
             debate = self.transcript(debate_id)
@@ -102,30 +139,20 @@ class DebateService:
                 history=tuple(t.message for t in debate.turns),
                 previous=tuple(t.reply for t in debate.turns),
             )
-            result = self.engine.reply_turn(ctx, message)
             allowed = frozenset([*motion_terms(motion), message, *ctx.history])
-            reply = verified(
-                self.verifier,
-                result.reply,
-                allowed,
-                side=debate.bot_side,
-                stance=self.stances(motion) if self.stances else None,
-            )
+            stance = self.stances(motion) if self.stances else None
+
+            def verify(draft: Reply) -> Reply:
+                return verified(self.verifier, draft, allowed, side=debate.bot_side, stance=stance)
+
+            prefix = VerifiedPrefix(verify)
+            if streamed and isinstance(self.engine, StreamingEngine):
+                result = yield from relay(self.engine.stream_reply_turn(ctx, message), prefix)
+            else:
+                result = self.engine.reply_turn(ctx, message)
+            reply = verify(result.reply)
             turn = Turn(index, round_.name, message, reply, _now())
             self.sessions.append_turn(debate_id, turn, result.used_evidence, result.advanced_points)
+            if streamed:
+                yield from prefix.finish(reply)
         return turn
-
-    def stream_turn(self, debate_id: str, message: str) -> Iterator[StreamEvent]:
-        """``take_turn`` as events: each verified sentence, then the stored turn.
-
-        Bad input (an empty message, an unknown debate) raises here, before the stream starts.
-        """
-        message = clean_text(message, "message", self.max_message_chars)
-        debatable(self.motions, self.transcript(debate_id).motion_id)
-
-        def events() -> Iterator[StreamEvent]:
-            turn = self.take_turn(debate_id, message)
-            yield from sentence_events(turn.reply)
-            yield DoneEvent(turn)
-
-        return events()

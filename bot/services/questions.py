@@ -9,7 +9,7 @@ from bot.domain.motions import MotionRegistry, motion_terms
 from bot.domain.replies import Reply
 from bot.engines.base import DebateEngine
 from bot.services.common import clean_text, verified
-from bot.services.events import DoneEvent, StreamEvent, sentence_events
+from bot.services.events import DoneEvent, StreamEvent, StreamingEngine, VerifiedPrefix, relay
 from bot.verify.base import ReplyVerifier
 
 
@@ -26,22 +26,31 @@ class QuestionService:
         """A cited answer from the sources, or a plain statement that they do not answer."""
         question = clean_text(question, "question", self.max_message_chars)
         motion = self.motions.get(motion_id) if motion_id else None
-        reply = self.engine.answer(question, motion)
         allowed = frozenset([question, *(motion_terms(motion) if motion else [])])
-        return verified(self.verifier, reply, allowed)
+        return verified(self.verifier, self.engine.answer(question, motion), allowed)
 
     def stream_ask(self, question: str, motion_id: str | None = None) -> Iterator[StreamEvent]:
         """``ask`` as events: each verified sentence, then the whole answer.
 
-        Bad input (an empty question, an unknown motion) raises here, before the stream starts.
+        As :meth:`bot.services.debates.DebateService.stream_turn`: with an engine that writes
+        progressively, each sentence is sent as soon as its verdict is final. Bad input (an
+        empty question, an unknown motion) raises here, before the stream starts.
         """
         question = clean_text(question, "question", self.max_message_chars)
-        if motion_id:
-            self.motions.get(motion_id)
+        motion = self.motions.get(motion_id) if motion_id else None
+        allowed = frozenset([question, *(motion_terms(motion) if motion else [])])
+
+        def verify(draft: Reply) -> Reply:
+            return verified(self.verifier, draft, allowed)
 
         def events() -> Iterator[StreamEvent]:
-            reply = self.ask(question, motion_id)
-            yield from sentence_events(reply)
+            prefix = VerifiedPrefix(verify)
+            if isinstance(self.engine, StreamingEngine):
+                draft = yield from relay(self.engine.stream_answer(question, motion), prefix)
+            else:
+                draft = self.engine.answer(question, motion)
+            reply = verify(draft)
+            yield from prefix.finish(reply)
             yield DoneEvent(reply)
 
         return events()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import replace
 
 from langchain_core.embeddings import Embeddings
@@ -33,6 +35,8 @@ logger = logging.getLogger(__name__)
 # 0.9+ too: only the hard checks catch those.
 # Support of a sentence that fails a hard check (missing number/name, negation, bad span).
 HARD_FAIL_CAP = 0.2
+# Verdicts kept per verifier (a few hundred bytes each).
+VERDICT_CACHE_SIZE = 4096
 # The token-level checks that run before the layers. The names check ("names" here) is off:
 # on the dev claims it cost recall and no precision beyond the names layer.
 LEXICAL_CHECKS = frozenset({"numbers", "negation"})
@@ -179,10 +183,20 @@ class GroundingVerifier:
         rules = [r for r in self.chain.rules if r.name != ATTRIBUTION_CHECK]
         self.attributed_chain = JudgeChain(rules, self.chain.semantic, self.chain.judges)
         self.lexical = lexical
+        # Verdicts by (claim, quote, title): the engine's check of a draft sentence, the
+        # service's check of the reply and a streamed reply's growing prefixes judge the same
+        # claim against the same quote. The chain is fixed, so a verdict never goes stale.
+        self._verdicts: OrderedDict[tuple[str, str, str], SupportResult] = OrderedDict()
+        self._verdicts_lock = threading.Lock()
 
     def warm(self) -> None:
         """Load the parser, the lexicon and the model now (WordNet takes seconds to open)."""
         self.check_claim("The United States did not meet Hamas in 2025.", "Hamas met them.")
+
+    def warm_chain(self) -> None:
+        """Run the layered chain once, loading spaCy and WordNet (``warm``'s claim fails the
+        lexical checks, so it never reaches them: the first paraphrase pays for both)."""
+        self.chain.judge("Officials met the envoy in Doha.", "The envoy met officials in Doha.")
 
     def check_claim(self, claim: str, quote: str, title: str = "") -> SupportResult:
         """Whether ``quote`` supports ``claim`` (content only; offsets are not checked).
@@ -194,6 +208,26 @@ class GroundingVerifier:
         text = " ".join(tf.strip_markers(claim).split())
         if quotes_verbatim(text, quote, title):
             return SupportResult(supported=True, support=1.0)
+        key = (text, quote, title)
+        with self._verdicts_lock:
+            known = self._verdicts.get(key)
+            if known is not None:
+                self._verdicts.move_to_end(key)
+                return known
+        result = self._judge_claim(text, quote, title)
+        with self._verdicts_lock:
+            self._verdicts[key] = result
+            if len(self._verdicts) > VERDICT_CACHE_SIZE:
+                self._verdicts.popitem(last=False)
+        return result
+
+    def clear_cache(self) -> None:
+        """Forget the cached verdicts (benchmarks measure the checks themselves)."""
+        with self._verdicts_lock:
+            self._verdicts.clear()
+
+    def _judge_claim(self, text: str, quote: str, title: str) -> SupportResult:
+        """The lexical checks, then the layered chain (``check_claim`` without its cache)."""
         findings = self._lexical_findings(text, quote, title)
         if findings:
             return _refused(findings, 0.0, text, quote)

@@ -10,6 +10,7 @@ itself; they are never logged, echoed or put in an error message.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from importlib.util import find_spec
 from typing import Any
 
@@ -101,3 +102,34 @@ def build_chat_model(
     if not isinstance(chat, BaseChatModel):  # init_chat_model may return a configurable wrapper
         raise TypeError(f"llm.model {model!r} did not build a chat model")
     return chat
+
+
+def configured_chat_model(model: str, options: Mapping[str, Any]) -> BaseChatModel:
+    """The chat model the ``llm`` settings name: ``model`` is ``llm.model``, ``options`` the
+    rest of the section (``base_url``, ``temperature``, ``max_tokens``, ``timeout``).
+
+    The one place the settings become a model: the LLM engine writes with it and, with
+    ``verify.llm_judge`` on, the verifier's judge asks it.
+    """
+    return build_chat_model(
+        model,
+        base_url=options.get("base_url"),
+        temperature=float(options.get("temperature", 0.0)),
+        max_tokens=options.get("max_tokens"),
+        timeout=options.get("timeout"),
+    )
+
+
+def judge_chat_model(
+    llm_judge: bool, model: str, options: Mapping[str, Any]
+) -> BaseChatModel | None:
+    """The chat model for the verifier's LLM-judge layer: None while ``verify.llm_judge`` is
+    off; the configured model when it is on; a clear error when no model is configured."""
+    if not llm_judge:
+        return None
+    if ":" not in model:
+        raise ValueError(
+            f"verify.llm_judge is on but llm.model is {model!r}; set llm.model to a chat "
+            "model (provider:model, e.g. openai:gpt-4o-mini) for the judge to ask"
+        )
+    return configured_chat_model(model, options)

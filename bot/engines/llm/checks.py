@@ -4,7 +4,9 @@ A claim passes when each passage it cites exists, its quote is found in that pas
 recorded as the exact document span), the verifier accepts the claim against that span, and it
 does not take the other side: evidence of the user's side may be cited only in a concession,
 and a sentence that argues the user's side is dropped. Framing that argues the user's side is
-dropped too. What failed, and why, becomes the findings of a retry.
+dropped too, and so is a lead-in (framing right before a claim) whose claim fails. What failed,
+and why, becomes the findings of a retry. Sentences are checked one at a time as they arrive
+(:class:`DraftBuilder`), so a streamed draft can be sent sentence by sentence.
 """
 
 from __future__ import annotations
@@ -51,13 +53,6 @@ class CheckedDraft:
         return enough and (self.own >= 1 if needs_side else True)
 
 
-@dataclass
-class _Claim:
-    draft: DraftSentence
-    text: str
-    spans: list[tuple[Source, int, int]]
-
-
 class DraftChecker:
     """Checks drafts against their sources with the service's verifier and the argument map."""
 
@@ -65,6 +60,16 @@ class DraftChecker:
         self.verifier = verifier
         self.index = index
         self.concede_text = concede_text
+
+    def builder(
+        self,
+        sources: Sequence[Source],
+        amap: ArgumentMap | None,
+        sides: Sides | None,
+        engine: str,
+    ) -> DraftBuilder:
+        """A reply built sentence by sentence, as a streamed draft arrives."""
+        return DraftBuilder(self, sources, amap, sides, engine)
 
     def check(
         self,
@@ -75,33 +80,19 @@ class DraftChecker:
         engine: str,
     ) -> CheckedDraft:
         """The reply of the passing sentences (markers numbered in order), with findings."""
-        by_number = {s.number: s for s in sources}
-        findings: list[str] = []
-        texts = [" ".join(tf.strip_markers(s.text).split()) for s in draft.sentences]
-        argued = (
-            text_sides(amap, self.index, texts)
-            if amap is not None and sides is not None
-            else [None] * len(texts)
-        )
-        kept: list[tuple[DraftSentence, str, list[tuple[Source, int, int]]]] = []
-        claims = 0
-        for sentence, text, side in zip(draft.sentences, texts, argued, strict=True):
-            if not text:
-                continue
-            if sentence.cites:
-                claims += 1
-            problems, spans = self._problems(sentence, text, side, by_number, amap, sides)
-            if problems:
-                findings += [f'"{_short(text)}": {p}' for p in problems]
-                log.warning("%s: dropping sentence %r: %s", engine, text, "; ".join(problems))
-                continue
-            kept.append((sentence, text, spans))
-        reply, cited = self._reply(kept, engine)
-        own = sum(1 for s in reply.sentences if s.kind == "claim" and not s.concession)
-        n_kept = sum(1 for s in reply.sentences if s.kind == "claim")
-        return CheckedDraft(reply, claims, n_kept, own, findings[:MAX_FINDINGS], cited)
+        builder = self.builder(sources, amap, sides, engine)
+        for sentence in draft.sentences:
+            builder.add(sentence)
+        builder.finish()
+        return builder.checked()
 
-    def _problems(
+    def argued_side(self, amap: ArgumentMap | None, sides: Sides | None, text: str) -> Side | None:
+        """The side ``text`` argues (None without a side to hold)."""
+        if amap is None or sides is None:
+            return None
+        return text_sides(amap, self.index, [text])[0]
+
+    def problems(
         self,
         sentence: DraftSentence,
         text: str,
@@ -110,6 +101,7 @@ class DraftChecker:
         amap: ArgumentMap | None,
         sides: Sides | None,
     ) -> tuple[list[str], list[tuple[Source, int, int]]]:
+        """What is wrong with one sentence on its own, and the exact spans it cites."""
         problems: list[str] = []
         spans: list[tuple[Source, int, int]] = []
         if not sentence.cites:
@@ -152,19 +144,122 @@ class DraftChecker:
             problems.append(f"it argues the {sides.user} side, the opponent's")
         return problems, spans
 
-    def _reply(
-        self, kept: list[tuple[DraftSentence, str, list[tuple[Source, int, int]]]], engine: str
-    ) -> tuple[Reply, list[Source]]:
+
+@dataclass
+class _Kept:
+    draft: DraftSentence
+    text: str
+    spans: list[tuple[Source, int, int]]
+    move: int | None
+
+
+class DraftBuilder:
+    """A draft's reply, one sentence at a time: each claim is checked as it arrives.
+
+    A framing sentence right before a claim is that claim's lead-in: it is held until the
+    claim is checked, kept with it (the same ``move``) when it passes and dropped with it when
+    it fails, so a lead-in never introduces missing evidence. Framing after the last claim
+    stands alone (:meth:`finish`). Kept sentences only ever grow, so a reply read early is a
+    prefix of the final one.
+    """
+
+    def __init__(
+        self,
+        checker: DraftChecker,
+        sources: Sequence[Source],
+        amap: ArgumentMap | None,
+        sides: Sides | None,
+        engine: str,
+    ) -> None:
+        self.checker = checker
+        self.by_number = {s.number: s for s in sources}
+        self.amap = amap
+        self.sides = sides
+        self.engine = engine
+        self.seen = 0  # draft sentences read
+        self.claims = 0  # of those, claims
+        self.findings: list[str] = []
+        self.kept: list[_Kept] = []
+        self._leads: list[tuple[DraftSentence, str]] = []
+        self._moves = 0
+
+    @property
+    def passed(self) -> int:
+        """Claims kept so far."""
+        return sum(1 for k in self.kept if k.spans)
+
+    @property
+    def own(self) -> int:
+        """Kept claims that are not concessions."""
+        return sum(1 for k in self.kept if k.spans and not k.draft.concedes)
+
+    def add(self, sentence: DraftSentence) -> None:
+        """Check one draft sentence and keep it (a lead-in: hold it) if it passes."""
+        self.seen += 1
+        text = " ".join(tf.strip_markers(sentence.text).split())
+        if not text:
+            return
+        if sentence.cites:
+            self.claims += 1
+        side = self.checker.argued_side(self.amap, self.sides, text)
+        problems, spans = self.checker.problems(
+            sentence, text, side, self.by_number, self.amap, self.sides
+        )
+        if problems:
+            self._drop(text, problems)
+            if sentence.cites:
+                for _, lead in self._leads:
+                    self._drop(lead, ["it leads in evidence that failed its checks"])
+                self._leads = []
+            return
+        if not sentence.cites:
+            self._leads.append((sentence, text))
+            return
+        self._moves += 1
+        self.kept += [_Kept(d, t, [], self._moves) for d, t in self._leads]
+        self.kept.append(_Kept(sentence, text, spans, self._moves))
+        self._leads = []
+
+    def finish(self) -> None:
+        """The draft ended: framing after the last claim stands alone."""
+        self.kept += [_Kept(d, t, [], None) for d, t in self._leads]
+        self._leads = []
+
+    def certain(self, limit: int, closed: bool) -> bool:
+        """Whether the draft is good enough whatever its remaining sentences (at most
+        ``limit`` in all, none once ``closed``) turn out to be: they could all be failing
+        claims."""
+        remaining = 0 if closed else max(limit - self.seen, 0)
+        return self.good_enough(self.passed, self.claims + remaining, self.own)
+
+    def good_enough(self, kept: int, claims: int, own: int) -> bool:
+        """At least half the claims passed, and at least one (of the bot's own side)."""
+        enough = kept >= 1 and 2 * kept >= claims
+        return enough and (own >= 1 if self.sides is not None else True)
+
+    def _drop(self, text: str, problems: list[str]) -> None:
+        self.findings += [f'"{_short(text)}": {p}' for p in problems]
+        log.warning("%s: dropping sentence %r: %s", self.engine, text, "; ".join(problems))
+
+    def checked(self) -> CheckedDraft:
+        """The reply of the sentences kept so far, with the counts and findings."""
+        reply, cited = self.reply()
+        own = sum(1 for s in reply.sentences if s.kind == "claim" and not s.concession)
+        n_kept = sum(1 for s in reply.sentences if s.kind == "claim")
+        return CheckedDraft(reply, self.claims, n_kept, own, self.findings[:MAX_FINDINGS], cited)
+
+    def reply(self) -> tuple[Reply, list[Source]]:
+        """The kept sentences as a reply (markers numbered in order), and the sources cited."""
         citations: dict[str, Citation] = {}
         sentences: list[Sentence] = []
         cited: dict[str, Source] = {}
         conceded = False
-        for draft, text, spans in kept:
-            if not spans:
-                sentences.append(Sentence(text=text, kind="framing"))
+        for item in self.kept:
+            if not item.spans:
+                sentences.append(Sentence(text=item.text, kind="framing", move=item.move))
                 continue
             markers = []
-            for source, start, end in spans:
+            for source, start, end in item.spans:
                 key = f"{source.doc_id}:{start}:{end}"
                 if key not in citations:
                     citations[key] = Citation(
@@ -180,23 +275,25 @@ class DraftChecker:
                 cited.setdefault(source.key, source)
                 if citations[key].marker not in markers:
                     markers.append(citations[key].marker)
-            if draft.concedes and not conceded:
-                sentences.append(Sentence(text=self.concede_text, kind="framing"))
+            if item.draft.concedes and not conceded:
+                text = self.checker.concede_text
+                sentences.append(Sentence(text=text, kind="framing", move=item.move))
                 conceded = True
             body = " ".join(f"[{m}]" for m in markers)
             sentences.append(
                 Sentence(
-                    text=f"{text} {body}",
+                    text=f"{item.text} {body}",
                     kind="claim",
                     citations=markers,
-                    concession=draft.concedes,
+                    concession=item.draft.concedes,
+                    move=item.move,
                 )
             )
         reply = Reply(
             text=" ".join(s.text for s in sentences),
             sentences=sentences,
             citations=list(citations.values()),
-            engine=engine,
+            engine=self.engine,
         )
         return reply, list(cited.values())
 

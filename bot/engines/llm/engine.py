@@ -5,17 +5,22 @@ marked as data) and asks for a structured draft. Failing sentences are dropped
 (:mod:`bot.engines.llm.checks`); when fewer than half the claims survive, the model is asked
 once more with the findings, and if that fails too the extractive engine writes the turn, with
 ``fallback_reason`` saying why.
+
+The answer is read while it streams in (:mod:`bot.engines.llm.calls`,
+:mod:`bot.engines.llm.scan`) and checked sentence by sentence; ``stream_reply_turn`` and
+``stream_answer`` yield the checked reply as it grows, once the attempt is certain to be kept.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import ValidationError
 
 from bot.domain.argument_map import ArgumentMap, ArgumentMapper
 from bot.domain.evidence import SentenceIndex
@@ -23,23 +28,21 @@ from bot.domain.motions import KeyPoint, Motion, Side, opposite
 from bot.domain.replies import ClashItem, Grounding, Reply
 from bot.engines.base import Case, CasePoint, CaseRebuttal, DebateEngine, TurnContext, TurnResult
 from bot.engines.extractive.engine import SearchSource
+from bot.engines.llm.calls import ModelAnswer, NoStructuredOutputError, StructuredOutput
 from bot.engines.llm.checks import CheckedDraft, DraftChecker, Sides
-from bot.engines.llm.draft import (
-    MAX_SENTENCES,
-    DraftError,
-    DraftReply,
-    draft_schema,
-    parse_draft,
-    validate_draft,
-)
+from bot.engines.llm.draft import GRAMMAR_LIMITS, MAX_SENTENCES, DraftError, DraftSentence
 from bot.engines.llm.points import user_points
 from bot.engines.llm.prompts import PromptSet
+from bot.engines.llm.scan import SentenceScanner
 from bot.engines.llm.sources import Source, SourceList, as_data, render_evidence
 from bot.verify.base import ReplyVerifier
 
 log = logging.getLogger(__name__)
 
-StructuredOutput = Literal["native", "json_schema", "llama_cpp", "json_mode"]
+T = TypeVar("T")
+# Yields the checked reply so far each time it grows; returns the finished result.
+Progress = Generator[Reply, None, T]
+__all__ = ["LLMEngine", "Progress", "StructuredOutput", "drain"]
 MAX_SOURCES = 6
 QA_HITS = 4
 
@@ -85,6 +88,11 @@ class LLMEngine:
     # -- debate --------------------------------------------------------------
     def reply_turn(self, ctx: TurnContext, message: str) -> TurnResult:
         """The model's rebuttal of ``message``, checked; the extractive reply if it fails."""
+        return drain(self.stream_reply_turn(ctx, message))
+
+    def stream_reply_turn(self, ctx: TurnContext, message: str) -> Progress[TurnResult]:
+        """:meth:`reply_turn`, yielding the checked reply so far each time it grows (only
+        once the answer can no longer be retried or replaced); returns the whole result."""
         amap = self.mapper.get(ctx.motion)
         motion, bot, user = ctx.motion, ctx.bot_side, ctx.user_side
         sources = SourceList(amap, MAX_SOURCES)
@@ -134,7 +142,7 @@ class LLMEngine:
             sides=Sides(bot=bot, user=user),
             max_words=ctx.round.max_words,
         )
-        checked, reason = self._run(call)
+        checked, reason = yield from self._run(call)
         if checked is None:
             result = self.fallback.reply_turn(ctx, message)
             return TurnResult(
@@ -198,7 +206,7 @@ class LLMEngine:
             sides=Sides(bot=side, user=opposite(side)),
             max_words=250,
         )
-        checked, reason = self._run(call)
+        checked, reason = drain(self._run(call))
         if checked is None:
             case = self.fallback.build_case(motion, side)
             return case.model_copy(update={"reply": self._fallen_back(case.reply, reason)})
@@ -235,6 +243,11 @@ class LLMEngine:
     # -- questions -----------------------------------------------------------
     def answer(self, question: str, motion: Motion | None) -> Reply:
         """The model's cited answer from retrieved passages; the extractive one if it fails."""
+        return drain(self.stream_answer(question, motion))
+
+    def stream_answer(self, question: str, motion: Motion | None) -> Progress[Reply]:
+        """:meth:`answer`, yielding the checked answer so far as it grows (as
+        :meth:`stream_reply_turn`); returns the whole answer."""
         where = {"motion": motion.id} if motion else None
         amap = self.mapper.get(motion) if motion is not None and motion.has_map else None
         sources = SourceList(amap, QA_HITS)
@@ -260,7 +273,7 @@ class LLMEngine:
             sides=None,
             max_words=120,
         )
-        checked, reason = self._run(call)
+        checked, reason = yield from self._run(call)
         if checked is None:
             return self._fallen_back(self.fallback.answer(question, motion), reason)
         return checked.reply
@@ -279,37 +292,37 @@ class LLMEngine:
             "format", max_sentences=MAX_SENTENCES, max_words=max_words, passage_count=count
         )
 
-    def _run(self, call: _Call) -> tuple[CheckedDraft | None, str]:
-        """Ask, check, and ask once more with the findings; (None, reason) when both fail."""
+    def _run(self, call: _Call) -> Progress[tuple[CheckedDraft | None, str]]:
+        """Ask, check, and ask once more with the findings; (None, reason) when both fail.
+
+        Yields the reply kept so far each time it grows, once the attempt is certain to be
+        good enough whatever the model still writes (see :meth:`_attempt`); nothing is
+        yielded for an attempt that is retried or falls back.
+        """
         messages: list[BaseMessage] = [SystemMessage(call.system), HumanMessage(call.user)]
         reasons = []
         dropped = 0  # claims dropped over both attempts, reported in the reply's grounding
         for attempt in (1, 2):
+            answer: ModelAnswer | None = None
             try:
-                raw, draft = self._generate(messages, len(call.sources))
+                answer = self._answer(messages, len(call.sources))
+                checked = yield from self._attempt(answer, call)
             except DraftError as exc:
                 findings = [str(exc)]
-                raw = ""
                 reasons.append(f"attempt {attempt}: {exc}")
             except Exception as exc:  # the provider failed: no retry helps, fall back now
                 log.warning("%s: the model call failed: %s", self.model_name, type(exc).__name__)
                 return None, f"the model call failed ({type(exc).__name__})"
             else:
-                checked = self.checker.check(
-                    draft, call.sources, call.amap, call.sides, self.model_name
-                )
                 dropped += checked.claims - checked.kept
                 if checked.good_enough(call.sides is not None):
-                    grounding = Grounding(
-                        claims=checked.kept, supported=checked.kept, rate=1.0, dropped=dropped
-                    )
-                    checked.reply = checked.reply.model_copy(update={"grounding": grounding})
-                    return checked, ""
+                    return self._grounded(checked, dropped), ""
                 findings = checked.findings or ["no sentence cited a passage with an exact quote"]
                 reasons.append(
                     f"attempt {attempt}: {checked.kept} of {checked.claims} claims passed"
                     + ("" if checked.own or call.sides is None else ", none for the bot's side")
                 )
+            raw = answer.text if answer is not None else ""
             messages = [
                 *messages[:2],
                 AIMessage(raw or "(no usable answer)"),
@@ -325,38 +338,71 @@ class LLMEngine:
         log.warning("%s: falling back to the extractive engine: %s", self.model_name, reason)
         return None, reason
 
-    def _generate(self, messages: list[BaseMessage], count: int) -> tuple[str, DraftReply]:
-        """The model's draft, by the configured structured-output method.
+    def _attempt(self, answer: ModelAnswer, call: _Call) -> Progress[CheckedDraft]:
+        """One model answer, checked sentence by sentence while it streams in.
 
-        ``native`` is the provider's ``with_structured_output`` (tool calling or its own JSON
-        schema mode); a model without it (like LangChain's fake chat models) switches to
-        ``json_mode``: the schema is in the prompt, the text is parsed. ``llama_cpp`` sends the
-        schema as llama.cpp's ``response_format``, which it enforces with a grammar.
+        Each sentence is checked as soon as its JSON object closes. The attempt *commits*
+        once it is good enough even if every sentence still to come (up to the schema's
+        limit) were a failing claim; from then on every kept sentence is yielded at once (a
+        lead-in with its claim), the answer can no longer be retried or replaced, and a
+        broken or cut-off rest only ends the reply early. An attempt that never commits is
+        judged whole, on the parsed draft, exactly as without streaming.
         """
-        method = self.structured_output
-        if method in {"native", "json_schema"}:
-            extra = {"method": "json_schema"} if method == "json_schema" else {}
-            try:
-                runnable = self.model.with_structured_output(DraftReply, include_raw=True, **extra)
-            except (NotImplementedError, ValueError):
-                log.info("%s: no structured output; using JSON mode", self.model_name)
-                self.structured_output = method = "json_mode"
-            else:
-                out: Any = runnable.invoke(messages)
-                raw = out.get("raw")
-                text = _text(raw.content) if isinstance(raw, AIMessage) else ""
-                if out.get("parsed") is not None:
-                    return text, validate_draft(out["parsed"])
-                if text:
-                    return text, parse_draft(text)
-                raise DraftError("the structured output did not parse")
-        if method == "llama_cpp":
-            schema = {"type": "json_object", "schema": draft_schema(count)}
-            message = self.model.bind(response_format=schema).invoke(messages)
-        else:
-            message = self.model.invoke(messages)
-        text = _text(message.content)
-        return text, parse_draft(text)
+        builder = self.checker.builder(call.sources, call.amap, call.sides, self.model_name)
+        limit = GRAMMAR_LIMITS["sentences"] if answer.method == "llama_cpp" else MAX_SENTENCES
+        scanner = SentenceScanner()
+        committed, sent = False, 0
+        pieces = answer.pieces()
+        try:
+            for piece in pieces:
+                for item in scanner.feed(piece):
+                    if builder.seen >= limit:
+                        scanner.state = "broken"  # past the schema's limit: not part of it
+                        break
+                    builder.add(_sentence(item))
+                if scanner.closed:
+                    builder.finish()
+                committed = committed or builder.certain(limit, scanner.closed)
+                if committed and len(builder.kept) > sent:
+                    sent = len(builder.kept)
+                    yield builder.checked().reply
+                if committed and (scanner.closed or scanner.broken):
+                    break
+        except Exception as exc:
+            if not committed:
+                raise
+            log.warning(
+                "%s: the answer broke off after %d sentences (%s); keeping them",
+                self.model_name, builder.seen, type(exc).__name__,
+            )  # fmt: skip
+        finally:
+            pieces.close()
+        if committed:
+            builder.finish()
+            if len(builder.kept) > sent:
+                yield builder.checked().reply
+            return builder.checked()
+        return self.checker.check(
+            answer.draft(), call.sources, call.amap, call.sides, self.model_name
+        )
+
+    def _answer(self, messages: list[BaseMessage], count: int) -> ModelAnswer:
+        """The model's answer by the configured method; JSON mode for a model without
+        structured output (like LangChain's fake chat models)."""
+        try:
+            return ModelAnswer(self.model, self.structured_output, messages, count)
+        except NoStructuredOutputError:
+            log.info("%s: no structured output; using JSON mode", self.model_name)
+            self.structured_output = "json_mode"
+            return ModelAnswer(self.model, "json_mode", messages, count)
+
+    @staticmethod
+    def _grounded(checked: CheckedDraft, dropped: int) -> CheckedDraft:
+        grounding = Grounding(
+            claims=checked.kept, supported=checked.kept, rate=1.0, dropped=dropped
+        )
+        checked.reply = checked.reply.model_copy(update={"grounding": grounding})
+        return checked
 
     def _fallen_back(self, reply: Reply, reason: str) -> Reply:
         return reply.model_copy(
@@ -364,11 +410,23 @@ class LLMEngine:
         )
 
 
-def _text(content: str | list[Any]) -> str:
-    if isinstance(content, str):
-        return content
-    parts = [p if isinstance(p, str) else str(p.get("text", "")) for p in content]
-    return "".join(parts)
+def drain(progress: Progress[T]) -> T:
+    """Run a progress generator to its end; its result."""
+    while True:
+        try:
+            next(progress)
+        except StopIteration as stop:
+            return stop.value
+
+
+def _sentence(item: object) -> DraftSentence:
+    """One streamed sentence object as a draft sentence; :class:`DraftError` when it is not."""
+    try:
+        return DraftSentence.model_validate(item)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(["sentences", *(str(p) for p in first["loc"])])
+        raise DraftError(f"the JSON does not match the schema: {where}: {first['msg']}") from exc
 
 
 def _unique(kps: Sequence[KeyPoint]) -> list[KeyPoint]:
