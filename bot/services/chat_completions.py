@@ -19,9 +19,10 @@ from typing import Literal
 
 from bot.domain.errors import DomainError, NotFoundError
 from bot.domain.motions import DebateFormat, MotionRegistry, Side, opposite
-from bot.domain.replies import Citation, Reply, Sentence
+from bot.domain.replies import Reply, Sentence
 from bot.domain.sessions import Debate, Turn
 from bot.services.debates import DebateService
+from bot.services.events import SentenceEvent
 from bot.services.questions import QuestionService
 
 ROLES = frozenset({"system", "developer", "user", "assistant"})
@@ -78,14 +79,6 @@ class Completion:
     reply: Reply
     turn: int | None = None
     round: str | None = None
-
-
-@dataclass(frozen=True)
-class SentenceEvent:
-    """One verified sentence, ready to send, with the citations its markers point to."""
-
-    sentence: Sentence
-    citations: list[Citation]
 
 
 @dataclass(frozen=True)
@@ -222,15 +215,27 @@ class ChatCompletionService:
     ) -> Iterator[StreamEvent]:
         """The reply sentence by sentence, each one verified before it is yielded, then done.
 
+        The native streams are relayed, so an engine that writes progressively (the LLM
+        engine) gets its first verified sentence out while the rest is still being written.
+
         Bad requests raise before the first event, so a caller that takes the first event
         before it starts sending can still answer with an HTTP error.
         """
-        completion = self.complete(model, messages, format)
-        by_marker = {c.marker: c for c in completion.reply.citations}
-        for sentence in verified_sentences(completion.reply):
-            cited = [by_marker[m] for m in sentence.citations if m in by_marker]
-            yield SentenceEvent(sentence, cited)
-        yield CompletionDone(completion)
+        model_id = self.parse_model(model)
+        speeches = user_turns(messages)
+        if model_id.kind == "ask":
+            events = self.questions.stream_ask(speeches[-1], model_id.motion_id)
+        else:
+            scratch, debate = self.rebuild(model_id, speeches, format)
+            events = scratch.stream_turn(debate.debate_id, speeches[-1])
+        for event in events:
+            if isinstance(event, SentenceEvent):
+                yield event
+            elif isinstance(event.result, Turn):
+                turn = event.result
+                yield CompletionDone(Completion(model_id, turn.reply, turn.index, turn.round))
+            else:
+                yield CompletionDone(Completion(model_id, event.result))
 
 
 def verified_sentences(reply: Reply) -> Iterator[Sentence]:

@@ -29,7 +29,7 @@ def chat_settings(data_dir: Path, chroma_mode: str = "memory") -> ChatSettings:
         data_dir=data_dir,
         seeds_dir=REPO / "seeds",
         prompts_dir=REPO / "prompts",
-        chroma={"mode": chroma_mode},  # type: ignore[arg-type]
+        chroma={"mode": chroma_mode},
     )
 
 

@@ -22,6 +22,7 @@ from bot.domain.sessions import SQLiteSessionRepository
 from bot.engines.base import TurnResult
 from bot.engines.llm.engine import LLMEngine, Progress
 from bot.engines.llm.scan import SentenceScanner
+from bot.services.chat_completions import ChatCompletionService, CompletionDone, Message
 from bot.services.debates import DebateService
 from bot.services.events import DoneEvent, SentenceEvent
 from bot.services.questions import QuestionService
@@ -212,6 +213,24 @@ def test_a_streamed_answer_sends_sentences_before_the_model_ends(mini: MiniWorld
     assert isinstance(done.result, Reply)
     assert [e.sentence for e in sentences if isinstance(e, SentenceEvent)] == (
         done.result.sentences
+    )
+
+
+def test_the_openai_stream_sends_sentences_before_the_model_ends(
+    mini: MiniWorld, tmp_path: Path
+) -> None:
+    engine, model = build(mini, claims(COST, BUDGET, HERONS, BUDGET_SHORT))
+    debates = service(mini, engine, tmp_path)
+    questions = QuestionService(debates.motions, engine, mini.verifier)
+    completions = ChatCompletionService(debates.motions, debates, questions)
+    events = completions.stream("debate:bridge:con", [Message("user", MESSAGE)])
+    first = next(events)
+    assert isinstance(first, SentenceEvent)
+    assert model.streamed_chars < _draft_length(model), "sent while the model was writing"
+    *sentences, done = [first, *events]
+    assert isinstance(done, CompletionDone)
+    assert [e.sentence for e in sentences if isinstance(e, SentenceEvent)] == (
+        done.completion.reply.sentences
     )
 
 
