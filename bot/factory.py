@@ -45,7 +45,10 @@ def build_chat_services(
     )  # the LLM-judge layer asks the chat model llm.model names (None while it is off)
     chain = default_chain(embeddings, calibration, settings.verify, judge)
     verifier = GroundingVerifier(embeddings, documents, calibration, chain)
-    verifier.warm()  # spaCy and WordNet load now, not on the first claim
+    verifier.warm()
+    if llm.model != "extractive":
+        # A chat model paraphrases: load spaCy and WordNet now, not on its first claim.
+        verifier.warm_chain()
     engine = build_engine(
         EngineParts(
             model=llm.model,
