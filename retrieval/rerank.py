@@ -116,15 +116,18 @@ def _best_lexical(query: str, data: Sequence[SentenceData]) -> list[float]:
 class SentenceReranker:
     """Reorders fused candidates by sentence-level evidence (see the module docstring)."""
 
-    def __init__(self, embeddings: Embeddings, weights: Sequence[float] = WEIGHTS) -> None:
+    def __init__(
+        self, embeddings: Embeddings, weights: Sequence[float] = WEIGHTS, titles: bool = True
+    ) -> None:
         self.embeddings = embeddings
         self.weights = list(weights)
+        self.titles = titles  # read each sentence after its document title (False: alone)
         self._cache: dict[tuple[str, str], SentenceData] = {}
         self._lock = threading.Lock()
 
     def sentence_data(self, hits: Sequence[SearchHit]) -> list[SentenceData]:
         """Each hit's sentences, tokens and vectors (embedded once per passage and title)."""
-        keys = [(h.passage_id, h.title) for h in hits]
+        keys = [(h.passage_id, h.title if self.titles else "") for h in hits]
         with self._lock:
             missing = {key: h for key, h in zip(keys, hits, strict=True) if key not in self._cache}
         if missing:

@@ -91,3 +91,12 @@ def test_a_changed_title_is_embedded_again() -> None:
     reranker.sentence_data([first])
     reranker.sentence_data([renamed])
     assert len(embeddings.history) == 2
+
+
+def test_without_titles_sentences_are_embedded_alone() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings, titles=False)
+    titled_hit = SearchHit("t", "doc", "Qatar mediation", None, "He met them.", 0, 12, 0.0)
+    data = reranker.sentence_data([titled_hit])[0]
+    assert embeddings.history[-1] == ["He met them."]
+    assert "qatar" not in data.tokens[0]
