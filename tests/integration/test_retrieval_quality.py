@@ -32,6 +32,7 @@ from bench.quality import (
 )
 from retrieval.service import RetrievalService
 from retrieval.settings import ChromaSettings, RetrievalSettings
+from retrieval.stores.bm25 import tokenize
 from retrieval.stores.chroma import ChromaStore, make_chroma_client
 
 pytestmark = pytest.mark.integration
@@ -135,3 +136,19 @@ def test_sentence_rerank_does_not_lose_recall(
     assert reports["rerank"][0].recall >= reports["hybrid"][0].recall + 0.02
     one_question = 1 / len(heldout)
     assert reports["rerank"][1].recall >= reports["hybrid"][1].recall - one_question - 1e-9
+
+
+def test_lexical_search_matches_a_word_only_the_document_title_holds(
+    seeded_service: RetrievalService,
+) -> None:
+    """BM25 indexes title + text: a title word finds the document's passages that lack it."""
+    cases = [
+        (p, word)
+        for p in seeded_service.passages()
+        for word in tokenize(str(p.metadata.get("title", "")))
+        if word not in tokenize(p.text)
+    ]
+    assert cases, "no seed passage misses a word of its title"
+    passage, word = cases[0]
+    hits = seeded_service.search(word, k=50, where={"doc_id": passage.doc_id}, mode="lexical")
+    assert passage.passage_id in {h.passage_id for h in hits}
