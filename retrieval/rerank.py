@@ -1,11 +1,12 @@
 """Sentence-level reranking of the fused candidates: the passage holding the answer sentence wins.
 
-Each candidate passage gets two more rankings from its best sentence: the dense cosine of
-the query with each sentence (sentence vectors from the primary model, cached by passage
-id: ids are content hashes, so an entry never goes stale), and BM25 over the candidates'
-sentences plus a bonus when the sentence holds the kind of answer the query asks for (a
-date for "when", a number for "how many"). They are fused by weighted RRF with the hybrid
-ranking, which keeps the most weight, so the reranker reorders the top candidates.
+Each candidate passage gets two more rankings from its best sentence, each sentence read
+after its document's title: the dense cosine of the query with each sentence (vectors from
+the primary model, cached by passage id and title: ids are content hashes, so an entry never
+goes stale), and BM25 over the candidates' sentences plus a bonus when the sentence holds
+the kind of answer the query asks for (a date for "when", a number for "how many"). They are
+fused with the hybrid ranking by weighted RRF; the sentence-dense ranking has the most
+weight (weights chosen on the dev questions, see README).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -71,24 +73,40 @@ def _bm25(query: list[str], docs: Sequence[list[str]]) -> list[float]:
 
 
 # Weights of the rankings fused: hybrid, sentence BM25, sentence dense (chosen on the dev set).
-WEIGHTS = (2.0, 0.5, 1.0)
-_MAX_CACHED = 200_000  # passages whose sentence vectors are kept
+WEIGHTS = (1.0, 0.5, 2.0)
+_MAX_CACHED = 200_000  # passages whose sentence data are kept
 
 
-def _best_lexical(query: str, hits: Sequence[SearchHit]) -> list[float]:
-    """Each hit's best sentence BM25 score (plus the answer-kind bonus)."""
-    sentences = [
-        (i, hit.text[start:end])
-        for i, hit in enumerate(hits)
-        for start, end in split_sentences(hit.text)
-    ]
-    best = [0.0] * len(hits)
-    if not sentences:
+@dataclass(frozen=True)
+class SentenceData:
+    """One passage's sentences as the reranker scores them, computed once per passage."""
+
+    texts: tuple[str, ...]  # the sentences alone (for the answer-kind features)
+    tokens: tuple[list[str], ...]  # BM25 tokens of title + sentence
+    vectors: np.ndarray  # unit vectors of title + sentence, one row per sentence
+
+
+def titled(title: str, sentence: str) -> str:
+    """A sentence as it is embedded and matched: after its document's title.
+
+    The title says what the document is about, which a lone sentence often does not
+    ("He said it would not last"); dev recall@5 of the sentence-dense ranking alone went
+    from 0.730 to 0.809 with it.
+    """
+    return f"{title}\n\n{sentence}" if title else sentence
+
+
+def _best_lexical(query: str, data: Sequence[SentenceData]) -> list[float]:
+    """Each passage's best sentence BM25 score (plus the answer-kind bonus)."""
+    owners = [i for i, d in enumerate(data) for _ in d.tokens]
+    best = [0.0] * len(data)
+    if not owners:
         return best
-    scores = _bm25(tokenize(query), [tokenize(text) for _, text in sentences])
+    scores = _bm25(tokenize(query), [t for d in data for t in d.tokens])
+    texts = [t for d in data for t in d.texts]
     feature = wanted_feature(query)
     top = max(scores) or 1.0
-    for (i, text), score in zip(sentences, scores, strict=True):
+    for i, text, score in zip(owners, texts, scores, strict=True):
         if feature and score > 0 and _FEATURES[feature].search(text):
             score += TYPE_BONUS * top
         best[i] = max(best[i], score)
@@ -98,28 +116,43 @@ def _best_lexical(query: str, hits: Sequence[SearchHit]) -> list[float]:
 class SentenceReranker:
     """Reorders fused candidates by sentence-level evidence (see the module docstring)."""
 
-    def __init__(self, embeddings: Embeddings, weights: Sequence[float] = WEIGHTS) -> None:
+    def __init__(
+        self, embeddings: Embeddings, weights: Sequence[float] = WEIGHTS, titles: bool = True
+    ) -> None:
         self.embeddings = embeddings
         self.weights = list(weights)
-        self._vectors: dict[str, np.ndarray] = {}
+        self.titles = titles  # read each sentence after its document title (False: alone)
+        self._cache: dict[tuple[str, str], SentenceData] = {}
         self._lock = threading.Lock()
 
-    def sentence_vectors(self, hits: Sequence[SearchHit]) -> list[np.ndarray]:
-        """Vectors of each hit's sentences (embedded once per passage)."""
+    def sentence_data(self, hits: Sequence[SearchHit]) -> list[SentenceData]:
+        """Each hit's sentences, tokens and vectors (embedded once per passage and title)."""
+        keys = [(h.passage_id, h.title if self.titles else "") for h in hits]
         with self._lock:
-            missing = [h for h in hits if h.passage_id not in self._vectors]
+            missing = {key: h for key, h in zip(keys, hits, strict=True) if key not in self._cache}
         if missing:
-            texts = [[h.text[a:b] for a, b in split_sentences(h.text)] or [h.text] for h in missing]
-            flat = embed_array(self.embeddings, [t for group in texts for t in group])
+            groups = {
+                key: [h.text[a:b] for a, b in split_sentences(h.text)] or [h.text]
+                for key, h in missing.items()
+            }
+            inputs = [titled(key[1], t) for key, group in groups.items() for t in group]
+            flat = embed_array(self.embeddings, inputs)
+            flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
+            made: dict[tuple[str, str], SentenceData] = {}
+            cursor = 0
+            for key, group in groups.items():
+                made[key] = SentenceData(
+                    texts=tuple(group),
+                    tokens=tuple(tokenize(titled(key[1], t)) for t in group),
+                    vectors=flat[cursor : cursor + len(group)],
+                )
+                cursor += len(group)
             with self._lock:
-                if len(self._vectors) > _MAX_CACHED:
-                    self._vectors.clear()
-                cursor = 0
-                for hit, group in zip(missing, texts, strict=True):
-                    self._vectors[hit.passage_id] = flat[cursor : cursor + len(group)]
-                    cursor += len(group)
+                if len(self._cache) + len(made) > _MAX_CACHED:
+                    self._cache.clear()
+                self._cache.update(made)
         with self._lock:
-            return [self._vectors[h.passage_id] for h in hits]
+            return [self._cache[key] for key in keys]
 
     def rerank(
         self,
@@ -133,13 +166,14 @@ class SentenceReranker:
         if len(hits) < 2:
             return list(hits[:k])
         ids = [h.passage_id for h in hits]
-        lexical = np.array(_best_lexical(query, hits))
+        data = self.sentence_data(hits)
+        lexical = np.array(_best_lexical(query, data))
         rankings = [ids, [ids[i] for i in np.argsort(-lexical, kind="stable")]]
         weights = self.weights[:2]
         if query_vector is not None:
             vector = np.asarray(query_vector, dtype=np.float32)
             vector = vector / (np.linalg.norm(vector) or 1.0)
-            dense = np.array([float((v @ vector).max()) for v in self.sentence_vectors(hits)])
+            dense = np.array([float((d.vectors @ vector).max()) for d in data])
             rankings.append([ids[i] for i in np.argsort(-dense, kind="stable")])
             weights = self.weights
         fused = reciprocal_rank_fusion(rankings, k=rrf_k, weights=weights)

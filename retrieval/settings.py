@@ -81,9 +81,10 @@ class RetrievalSettings(BaseModel):
     rerank: bool = Field(
         False,
         description="Rerank the hybrid candidates by sentence-level evidence (BM25 and dense "
-        "vectors per sentence, answer-kind features; retrieval/rerank.py). Better recall@5 "
-        "on both question sets, but each passage's sentences are embedded on first use, "
-        "which a large store pays for on its first queries; off by default.",
+        "vectors per sentence read after its document title, answer-kind features; "
+        "retrieval/rerank.py). Better recall@5 on the dev questions, one question worse on "
+        "the held-out ones, and each passage's sentences are embedded on first use, which "
+        "a store pays for on its first queries; off by default.",
     )
     rerank_depth: int = Field(
         30, ge=1, le=500, description="How many fused candidates the reranker reorders."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from retrieval.records import SearchHit
-from retrieval.rerank import SentenceReranker, wanted_feature
+from retrieval.rerank import SentenceReranker, titled, wanted_feature
 from tests.support.fake_embeddings import HashEmbeddings
 
 
@@ -54,3 +54,49 @@ def test_without_a_query_vector_only_the_lexical_ranking_is_added() -> None:
     out = SentenceReranker(HashEmbeddings()).rerank("ceasefire effect", None, HITS, k=2)
     assert [h.passage_id for h in out][0] in {"a", "c"}
     assert len(out) == 2
+
+
+def test_sentences_are_embedded_and_matched_after_their_document_title() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings)
+    titled_hit = SearchHit(
+        "t", "doc", "Qatar mediation", None, "He met them. It went well.", 0, 26, 0.0
+    )
+    data = reranker.sentence_data([titled_hit])[0]
+    assert embeddings.history[-1] == [
+        titled("Qatar mediation", "He met them."),
+        titled("Qatar mediation", "It went well."),
+    ]
+    assert data.texts == ("He met them.", "It went well.")
+    assert all("qatar" in tokens for tokens in data.tokens)
+    assert titled("", "Alone.") == "Alone."
+
+
+def test_a_title_word_lifts_the_passage_of_that_document() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings)
+    plain = SearchHit("p", "d1", "Weather report", None, "He met them in spring.", 0, 22, 0.0)
+    about = SearchHit("q", "d2", "Qatar mediation", None, "He met them in spring.", 0, 22, 0.0)
+    query = "Who met them in Qatar?"
+    top = reranker.rerank(query, embeddings.embed_query(query), [plain, about], k=1)
+    assert [h.passage_id for h in top] == ["q"]
+
+
+def test_a_changed_title_is_embedded_again() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings)
+    first = hit("a", "One sentence here.")
+    renamed = SearchHit("a", "doc", "new title", None, first.text, 0, len(first.text), 0.0)
+    reranker.sentence_data([first])
+    reranker.sentence_data([first])
+    reranker.sentence_data([renamed])
+    assert len(embeddings.history) == 2
+
+
+def test_without_titles_sentences_are_embedded_alone() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings, titles=False)
+    titled_hit = SearchHit("t", "doc", "Qatar mediation", None, "He met them.", 0, 12, 0.0)
+    data = reranker.sentence_data([titled_hit])[0]
+    assert embeddings.history[-1] == ["He met them."]
+    assert "qatar" not in data.tokens[0]
