@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -31,6 +32,7 @@ from retrieval.http_errors import (
 from retrieval.ingest.loaders import LoadedDocument, load_bytes, load_text
 from retrieval.schemas import (
     MAX_ID_CHARS,
+    MOTION_PATTERN,
     DocumentCreate,
     DocumentCreated,
     DocumentList,
@@ -65,6 +67,7 @@ read_router = APIRouter(tags=["retrieval"])
 write_router = APIRouter(tags=["retrieval"])
 probe_router = APIRouter(tags=["health"])
 liveness_router = APIRouter(tags=["health"])
+MULTIPART_FIELDS = ("file", "motion")
 # Uploads may be as large as the file limit plus the multipart envelope.
 UPLOAD_OVERHEAD_BYTES = 64_000
 
@@ -81,12 +84,19 @@ async def _loaded_from_request(request: Request, max_bytes: int) -> LoadedDocume
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         form = await request.form()
+        unknown = sorted(set(form.keys()) - set(MULTIPART_FIELDS))
+        if unknown:
+            raise HTTPException(
+                422, f"unknown multipart fields {unknown[:5]}; send {list(MULTIPART_FIELDS)}"
+            )
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise HTTPException(422, "multipart upload needs a 'file' field with a filename")
+        motion = _form_motion(form.get("motion"))
         data = await upload.read(max_bytes + 1)
         name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
-        return await run_in_threadpool(load_bytes, data, f"upload/{name}", max_bytes)
+        loaded = await run_in_threadpool(load_bytes, data, f"upload/{name}", max_bytes)
+        return _with_motion(loaded, motion)
     if not content_type.startswith("application/json"):
         raise HTTPException(415, "send multipart/form-data with a file, or application/json")
     try:
@@ -98,9 +108,23 @@ async def _loaded_from_request(request: Request, max_bytes: int) -> LoadedDocume
     url = str(body.url) if body.url else None
     source = f"upload/{body.title[:200]}"
     loaded = await run_in_threadpool(load_text, body.title, body.text, source, url)
-    if body.motion:
-        loaded = dataclasses.replace(loaded, metadata={"motion": body.motion})
-    return loaded
+    return _with_motion(loaded, body.motion)
+
+
+def _form_motion(value: object) -> str | None:
+    """The multipart ``motion`` field, checked as the JSON field is; None when absent."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(MOTION_PATTERN, value):
+        raise HTTPException(422, f"motion must match {MOTION_PATTERN}")
+    return value
+
+
+def _with_motion(loaded: LoadedDocument, motion: str | None) -> LoadedDocument:
+    """The document filed under ``motion`` (the uploader's choice; front matter cannot)."""
+    if not motion:
+        return loaded
+    return dataclasses.replace(loaded, metadata={**loaded.metadata, "motion": motion})
 
 
 @write_router.post(
@@ -114,7 +138,10 @@ async def _loaded_from_request(request: Request, max_bytes: int) -> LoadedDocume
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "motion": {"type": "string", "pattern": MOTION_PATTERN},
+                        },
                         "required": ["file"],
                     }
                 },
