@@ -1,0 +1,72 @@
+"""Joining sentences into moves by discourse form: lead-ins, back-references, rhetorical
+questions. No map is needed: the moves here match no key point."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.engines.extractive.moves import split_moves
+from bot.engines.extractive.reader import ReadMove, merge_moves
+
+
+def _read(speech: str) -> list[ReadMove]:
+    focus = np.zeros(4, dtype=np.float32)
+    moves = [
+        ReadMove(m.kind, m.start, m.end, m.text, None, 0.0, focus) for m in split_moves(speech)
+    ]
+    return merge_moves(moves, speech)
+
+
+def test_a_report_of_the_opponent_leads_into_the_concession_after_it() -> None:
+    speech = (
+        "My opponent also says the contacts ran through Qatar and Egypt. "
+        "I'll grant that Qatari and Egyptian mediators helped arrange the meetings."
+    )
+    [move] = _read(speech)
+    assert move.kind == "concession"
+    assert move.text == speech
+
+
+def test_a_report_of_the_opponent_leads_into_the_question_after_it() -> None:
+    speech = (
+        "My opponent will say the alliance is different from every other one. "
+        "Different how, in a way that stops talks rather than complicating them?"
+    )
+    [move] = _read(speech)
+    assert move.kind == "question"
+    assert move.ask == "Different how, in a way that stops talks rather than complicating them?"
+
+
+def test_an_announcement_leads_into_the_next_move() -> None:
+    speech = (
+        "The phone call has come up again, so let me deal with it squarely. "
+        "I grant that the ambassador objected to the meetings in strong terms."
+    )
+    assert [m.kind for m in _read(speech)] == ["concession"]
+
+
+def test_a_back_reference_goes_on_with_the_move_before_it() -> None:
+    speech = (
+        "I grant that the ambassador objected and that the envoy left the file. "
+        "That is influence of a kind, over the envoy and over the file."
+    )
+    [move] = _read(speech)
+    assert move.kind == "concession"
+    assert move.end == len(speech)
+
+
+def test_a_rhetorical_question_joins_the_answer_the_speaker_gives() -> None:
+    speech = (
+        "The envoy was taken off the talks within days. And who took over the contacts? "
+        "Another envoy, who later sat across from the same negotiators in person."
+    )
+    kinds = [m.kind for m in _read(speech)]
+    assert "question" not in kinds
+
+
+def test_a_question_put_to_the_opponent_stays_a_question() -> None:
+    speech = (
+        "The envoy was taken off the talks within days. Which law did he break, in your view? "
+        "None has been named in this debate so far, by anyone at all."
+    )
+    assert "question" in [m.kind for m in _read(speech)]
