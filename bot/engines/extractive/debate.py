@@ -182,7 +182,7 @@ class TurnWriter:
 
     def _unanswerable(self, template: str, move: ReadMove) -> bool:
         """Say plainly that the sources do not answer this move, naming it by its first words."""
-        words = move.text.rstrip(" .?!").split()
+        words = (move.ask or move.text).rstrip(" .?!").split()
         said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
         self.b.begin_move()
         added = self.b.framing(
@@ -333,8 +333,11 @@ class TurnWriter:
 
     def _question(self, move: ReadMove) -> ClashItem | None:
         kp_id = move.key_point.id if move.key_point else None
-        found = [s for s in self.find_answer(move.text) if s.key not in self.picker.used]
-        own = [s for s in found if self.picker.serves_side(s) and not s.seed]
+        asked = move.ask or move.text
+        found = [s for s in self.find_answer(asked) if s.key not in self.picker.used]
+        # An answer argues the bot's side only when it clearly serves it; one that serves the
+        # user's side is quoted inside a concession; anything unsure is left out.
+        own = [s for s in found if self.picker.clearly_serves(s) and not s.seed]
         if own:
             self.b.begin_move()
             used = self.b.segment(
@@ -344,7 +347,7 @@ class TurnWriter:
             if used:
                 self.picker.mark(used)
                 return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
-        theirs = [s for s in found if not self.picker.serves_side(s)]
+        theirs = [s for s in found if self.picker.serves_other_side(s)]
         if theirs:
             self.b.begin_move()
             used = self.b.segment(
