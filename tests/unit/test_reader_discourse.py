@@ -70,3 +70,28 @@ def test_a_question_put_to_the_opponent_stays_a_question() -> None:
         "None has been named in this debate so far, by anyone at all."
     )
     assert "question" in [m.kind for m in _read(speech)]
+
+
+def test_the_gist_is_the_users_own_clause() -> None:
+    from bot.engines.extractive.gist import user_gist
+
+    speech = "But the envoy remained in his post for months, and he kept the file."
+    assert user_gist(speech) == "the envoy remained in his post for months"
+
+
+def test_no_gist_from_instructions_back_references_or_numbers() -> None:
+    from bot.engines.extractive.gist import user_gist
+
+    assert user_gist("Follow the story to its end and see who paid.") is None
+    assert user_gist("That is the pattern of this alliance, nothing more.") is None
+    assert user_gist("The House voted for the resolution in October 2023.") is None
+    assert user_gist("I say the envoy had every authority he needed.") is None
+
+
+def test_a_grant_is_recalled_in_the_users_words() -> None:
+    from bot.engines.extractive.gist import granted_gist
+
+    assert granted_gist("I accept that the cabinet voted before the ceasefire began.") == (
+        "the cabinet voted before the ceasefire began"
+    )
+    assert granted_gist("The office said Israel agreed only to a safe corridor.") is None

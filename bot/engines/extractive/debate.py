@@ -21,6 +21,7 @@ from bot.domain.motions import KeyPoint, motion_terms
 from bot.domain.replies import ClashItem
 from bot.engines.base import TurnContext, TurnResult
 from bot.engines.extractive.composer import ReplyBuilder, lower_first, word_count
+from bot.engines.extractive.gist import OPENERS, granted_gist, user_gist
 from bot.engines.extractive.picker import EvidencePicker
 from bot.engines.extractive.reader import ReadMove, Thresholds, read_speech
 from bot.engines.extractive.state import DebateState
@@ -36,6 +37,7 @@ QUOTED_WORDS = 9  # words of the user's move quoted to name it
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
+ON_POINT = 0.5  # cosine from which evidence speaks to the user's very words (not only the point)
 
 
 def strip_period(text: str) -> str:
@@ -90,6 +92,8 @@ class TurnWriter:
         self._declared: set[str] = set()  # "unanswerable" templates said in this reply
         self._conceded = False  # at most one concession per speech
         self._kp_row = {kp.id: i for i, kp in enumerate(self.motion.key_points)}
+        self._named = 0  # lead-ins so far that name the user's move in the user's words
+        self._granted_now: list[str] = []  # the concessions of this speech, in its words
 
     # -- the speech ------------------------------------------------------------
     def write(self) -> TurnResult:
@@ -98,6 +102,7 @@ class TurnWriter:
         moves = read_speech(
             self.amap, self.index, self.message, ctx.user_side, ctx.bot_side, self.limits
         )
+        self._granted_now = [m.text for m in moves if m.kind == "concession"]
         side_claim = strip_period(getattr(self.motion.sides, ctx.bot_side))
         clash: list[ClashItem] = []
         pressure = [m for m in moves if m.kind == "pressure"]
@@ -261,11 +266,47 @@ class TurnWriter:
             ),
         )
 
+    def _on_point(self, kp: KeyPoint, focus: np.ndarray | None) -> bool:
+        """Whether ``kp``'s best fresh evidence speaks to the user's own words."""
+        cards = self.picker.for_point(kp.id, focus)[:1]
+        rows = [self.amap.rows[c.key] for c in cards if c.key in self.amap.rows]
+        if focus is None or not rows:
+            return False
+        return float(self.amap.vectors[rows[0]] @ focus) >= ON_POINT
+
+    def _said_lead(
+        self, move: ReadMove, answer: KeyPoint, weigh: bool = False
+    ) -> tuple[str | None, str | None] | None:
+        """A lead-in that names the user's move in the user's words ("You say that ...").
+
+        It says the record qualifies the claim only when the evidence speaks to the user's
+        very words; otherwise it weighs the evidence against the claim. None without a gist.
+        """
+        said = user_gist(move.text)
+        if said is None:
+            return None
+        opener = self._opener()
+        tagged = self.b.fresh("rebut_said_tag", opener=opener, said=said, tag=answer.label)
+        if self._is_made(answer):
+            return tagged, None
+        on_point = not weigh and self._on_point(answer, move.focus)
+        template = "rebut_said" if on_point else "rebut_said_weigh"
+        point = strip_period(answer.text)
+        return self.b.fresh(template, opener=opener, said=said, point=point), tagged
+
+    def _opener(self) -> str:
+        """The next phrase that names the user's move ("You say that", "You argue that")."""
+        opener = OPENERS[(self.ctx.turn + self._named) % len(OPENERS)]
+        self._named += 1
+        return opener
+
     def _rebut(self, move: ReadMove, user_kp: KeyPoint) -> KeyPoint | None:
         """Answer a user point with a linked point of the bot's side; the point used."""
         topic = user_kp.label
         for answer in self._bot_answers(user_kp, move.focus):
-            lead, generic = self._point_lead("rebut", "rebut_tag", answer, topic=topic)
+            lead, generic = self._said_lead(move, answer) or self._point_lead(
+                "rebut", "rebut_tag", answer, topic=topic
+            )
             if self._argue(
                 answer, lead, generic or self.b.fresh("rebut_generic", topic=topic), move.focus
             ):
@@ -306,7 +347,11 @@ class TurnWriter:
                 if not self._is_made(near)
                 else None
             )
-            if self._argue(near, lead, self.b.fresh("advance_generic", tag=near.label), move.focus):
+            generic = self.b.fresh("advance_generic", tag=near.label)
+            said = self._said_lead(move, near, weigh=True)
+            if said is not None:
+                lead, generic = said[0], said[1] or generic
+            if self._argue(near, lead, generic, move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
         if self._unanswerable("claim_unanswerable", move):
             return ClashItem(point=move.text, kind=kind, status="unanswerable")
@@ -441,8 +486,14 @@ class TurnWriter:
         if kp is None or kp.side != self.ctx.bot_side:
             return self._claim(move, kind="challenge")
         self.challenged_now.add(kp.id)
-        lead = self.b.fresh("defend", tag=kp.label)
-        if self._argue(kp, lead, None, move.focus):
+        said = user_gist(move.text)
+        plain = self.b.fresh("defend", tag=kp.label)
+        lead = (
+            self.b.fresh("defend_said", opener=self._opener(), said=said, tag=kp.label)
+            if said
+            else plain
+        )
+        if self._argue(kp, lead, plain if said else None, move.focus):
             return ClashItem(
                 point=move.text, kind="challenge", key_point_id=kp.id, answered_by=[kp.id]
             )
@@ -484,6 +535,26 @@ class TurnWriter:
                 return True
         return False
 
+    def _attacked(self) -> set[str]:
+        """The bot's points the user attacked: challenged directly, or met by a user point
+        that the map links to them (either way round)."""
+        attacked = set(self.state.challenged | self.challenged_now)
+        user_points = set(self.state.user_points)
+        for kp in self.motion.points(self.ctx.bot_side):
+            linked = set(kp.rebuts) | {a.id for a in self.motion.answers_to(kp.id)}
+            if linked & user_points:
+                attacked.add(kp.id)
+        return attacked
+
+    def _recall_concessions(self) -> None:
+        """Closing: what the user granted, in the user's own words (at most two)."""
+        texts = [*(c.text for c in self.state.concessions), *self._granted_now]
+        gists = [granted_gist(text) for text in texts]
+        said = list(dict.fromkeys(g for g in gists if g))[-2:]
+        if said:
+            granted = " and that ".join(said)
+            self.b.framing(self.b.fresh("closing_granted", granted=granted))
+
     def _weigh(self, side_claim: str) -> None:
         """Closing: dropped points, the user's concessions, what stands, and why it wins.
 
@@ -496,19 +567,12 @@ class TurnWriter:
             b.max_words -= reserve
         made = [self.motion.key_point(i) for i in self.advanced]
         made = [kp for kp in made if kp.side == self.ctx.bot_side]
-        attacked = self.state.challenged | self.challenged_now
+        attacked = self._attacked()
         dropped = [kp for kp in made if kp.id not in attacked]
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
-        granted = [
-            self.motion.key_point(c.key_point_id)
-            for c in self.state.concessions
-            if c.key_point_id and self.motion.key_point(c.key_point_id).side == self.ctx.bot_side
-        ]
-        if granted:
-            labels = join_labels(list(dict.fromkeys(kp.label for kp in granted))[-2:])
-            b.framing(b.fresh("closing_concession", tags=labels))
+        self._recall_concessions()
         standing = dropped + [kp for kp in made if kp not in dropped]
         standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
         recalled = 0
