@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from typing import Protocol
@@ -36,6 +37,14 @@ CLEAR_MARGIN = 0.12
 OTHER_SIDE_MAX = 0.6
 # ... and when it does not restate a card of the other side (cosine, embedding alone).
 ECHO_MIN = 0.8
+# Similarity sees topic, not polarity: a sentence that negates or turns ("had produced no
+# progress", "but", "failed") may say the opposite of its topic, so without a card it is
+# too unsure to argue a side.
+_TURNS = re.compile(
+    r"\b(?:no|not|never|nothing|none|neither|nor|without|but|however|although|though|yet|"
+    r"failed|fails|refused|rejected|denied|despite)\b|n't\b",
+    re.IGNORECASE,
+)
 
 
 class PassageSource(Protocol):
@@ -140,13 +149,17 @@ class ArgumentMap:
 
         A card of ``side`` does. Anything else must not be filed under the other side, must
         fit ``side`` better than every key point of the other side by ``CLEAR_MARGIN``, must
-        not state a point of the other side by itself (``OTHER_SIDE_MAX``), and must not
-        restate the other side's cards. When unsure, no.
+        not state a point of the other side by itself (``OTHER_SIDE_MAX``), must not negate
+        or turn (similarity cannot see polarity), and must not restate the other side's
+        cards. When unsure, no.
         """
         filed = self.cards.side_of(doc_id, start, end)
         if filed is not None:
             return filed == side
         if self.side_of(doc_id, start, end) == opposite(side):
+            return False
+        row = self.rows.get(f"{doc_id}:{start}:{end}")
+        if row is None or _TURNS.search(self.sentences[row].text):
             return False
         lean = self.lean(doc_id, start, end, side)
         if lean is None or lean < CLEAR_MARGIN:

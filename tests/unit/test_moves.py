@@ -95,3 +95,8 @@ def test_a_short_grant_concedes_the_report_before_it() -> None:
 def test_declining_to_contest_is_a_concession() -> None:
     [move] = split_moves("I will not contest those meetings in Doha at all.")
     assert move.kind == "concession"
+
+
+def test_a_question_announced_before_a_colon_is_a_question() -> None:
+    [move] = split_moves("So my question to you is simple: name one deal that took effect.")
+    assert move.kind == "question"

@@ -76,3 +76,10 @@ def test_evidence_restating_the_other_sides_card_does_not_serve() -> None:
     # sentence 1 leans pro by similarity but is nearly the con card's vector
     amap = _map([[0.1, 0.9], [0.9, 0.3]], [[1.0, 0.0], [0.99, 0.14]])
     assert not _serves(amap, 1, "pro")
+
+
+def test_unfiled_evidence_that_negates_is_too_unsure_to_argue_a_side() -> None:
+    amap = _map([[0.1, 0.8], [0.9, 0.3]], [[1.0, 0.0], [0.0, 1.0]])
+    turned = EvidenceSentence("d:10:19", "p", "d", "t", None, 10, 19, "no progress", frozenset())
+    amap.sentences[1] = turned
+    assert not _serves(amap, 1, "pro")

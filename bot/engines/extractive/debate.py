@@ -412,10 +412,11 @@ class TurnWriter:
                     conceded=True,
                     key_point_id=kp_id,
                 )
-        targeted = (
-            move.key_point if move.key_point and move.key_point.side == self.ctx.bot_side else None
-        )
-        for kp in (targeted, self._nearest(move.focus)):
+        kp = move.key_point
+        targeted = [kp] if kp is not None and kp.side == self.ctx.bot_side else []
+        # A question that presses the user's own point is met with the bot's answer to it.
+        pressed = self._bot_answers(kp, move.focus) if kp and kp.side == self.ctx.user_side else []
+        for kp in (*targeted, *pressed, self._nearest(move.focus)):
             if kp is not None and self._argue(kp, self.b.fresh("question_bears"), None, move.focus):
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]

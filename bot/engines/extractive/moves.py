@@ -31,7 +31,9 @@ _ENUMERATOR = r"(?:(?:one|two|three|four|first|second|third|finally|\d+)\s*[:.)]
 _ASK = re.compile(
     r"^\s*" + _ENUMERATOR + r"(?:name|tell us|tell me|show me|show us|explain|point to|give me|"
     r"give us|cite|identify)\b"
-    r"|\b(?:i ask|my question is|answer this|answer me|i challenge you to)\b",
+    r"|\b(?:i ask|my question is|answer this|answer me|i challenge you to)\b"
+    # "So my question to my opponent is simple: name one agreement that ..."
+    r"|\bquestion\b[^.?!]{0,40}:\s*(?:name|tell|show|explain|point to|give|cite|identify)\b",
     re.IGNORECASE,
 )
 _CONCESSION = re.compile(
