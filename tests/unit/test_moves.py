@@ -100,3 +100,8 @@ def test_declining_to_contest_is_a_concession() -> None:
 def test_a_question_announced_before_a_colon_is_a_question() -> None:
     [move] = split_moves("So my question to you is simple: name one deal that took effect.")
     assert move.kind == "question"
+
+
+def test_a_third_party_conceding_is_not_the_speakers_concession() -> None:
+    [move] = split_moves("Both of those words concede my point about the policy.")
+    assert move.kind != "concession"

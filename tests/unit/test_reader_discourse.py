@@ -95,3 +95,10 @@ def test_a_grant_is_recalled_in_the_users_words() -> None:
         "the cabinet voted before the ceasefire began"
     )
     assert granted_gist("The office said Israel agreed only to a safe corridor.") is None
+
+
+def test_a_short_grant_is_recalled_by_the_report_it_concedes() -> None:
+    from bot.engines.extractive.gist import granted_gist
+
+    speech = "My opponent says the envoy was moved off the Hamas file. True, as reported."
+    assert granted_gist(speech) == "the envoy was moved off the Hamas file"

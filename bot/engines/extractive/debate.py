@@ -519,6 +519,9 @@ class TurnWriter:
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
                 )
+        granted = granted_gist(move.text)
+        if granted and self._say(self.b.fresh("concession_named", granted=granted)):
+            return ClashItem(point=move.text, kind="concession")
         if self._declare("concession_noted"):
             return ClashItem(point=move.text, kind="concession")
         return None

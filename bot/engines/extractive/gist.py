@@ -17,6 +17,7 @@ from retrieval.ingest.chunking import split_sentences
 
 MIN_WORDS = 5
 MAX_WORDS = 16
+SHORT_GRANT_WORDS = 6  # "True, as reported." grants the report before it
 
 _OPENER = re.compile(
     r"^\W*(?:(?:and|but|so|yet|now|then|still|first|second|third|finally|next|also|indeed|"
@@ -115,18 +116,32 @@ def user_gist(text: str) -> str | None:
 _GRANTS = re.compile(
     r"^.*?\bi(?:'ll| will| can| do| have|'ve)?\s+(?:freely\s+|happily\s+|readily\s+)?"
     r"(?:grant(?:ed)?|accept(?:ed)?|concede[sd]?|admit(?:ted)?|acknowledge[sd]?|agree[sd]?)"
-    r"\s+(?:that|with you that)\s+",
+    r"(?:\s+(?:that|with you that))?\s+",
+    re.IGNORECASE,
+)
+
+
+# "Yes, X", "True, X"; and the report a short grant concedes ("My opponent says X. True.").
+_AFFIRMS = re.compile(r"^\W*(?:yes|true|granted|sure|agreed|conceded|fair enough)\W+", re.I)
+_REPORTED = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:my opponent|the other side|the opposition)\s+(?:also\s+|now\s+|"
+    r"then\s+)?(?:says|said|claims|claimed|argues|argued|tells us|told us)(?:\s+that)?\s+",
     re.IGNORECASE,
 )
 
 
 def granted_gist(text: str) -> str | None:
     """What a concession grants, in the user's words ("I accept that X" gives "X")."""
-    for start, end in split_sentences(text):
-        sentence = text[start:end]
-        cut = _GRANTS.match(sentence)
-        if cut and cut.end() < len(sentence):
-            gist = _clause(sentence[cut.end() :])
+    sentences = [text[start:end] for start, end in split_sentences(text)]
+    short_grant = any(len(s.split()) <= SHORT_GRANT_WORDS for s in sentences[1:])
+    patterns = (_GRANTS, _AFFIRMS, _REPORTED) if short_grant else (_GRANTS, _AFFIRMS)
+    for pattern in patterns:
+        for sentence in sentences:
+            cut = pattern.match(sentence)
+            rest = sentence[cut.end() :] if cut else ""
+            if not rest or re.match(r"(?:and|but|or)\b", rest, re.IGNORECASE):
+                continue
+            gist = _clause(rest)
             if gist:
                 return gist
     return None

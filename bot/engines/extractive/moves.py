@@ -48,7 +48,10 @@ _CONCESSION = re.compile(
     r"|\bi agree (?:that|with)\b|^\W*(?:sure|yes),|\bno one denies\b|\bnobody denies\b"
     r"|\bi (?:will not|won't|do not|don't|cannot|can't) (?:contest|dispute|deny)\b"
     r"|\bmy opponent is right (?:that|about)\b|\byou(?:'re| are) right (?:that|about)\b"
-    r"|\b(?:let me |i )?(?:conceded?|conceding)\b|^\W*(?:true|conceded|agreed|correct)\b\W"
+    # The speaker's own concession, not a third party's ("Both words concede my point").
+    r"|\b(?:let me|i(?:'ll| will| must| have|'ve| do| can)?)\s+(?:concede[sd]?|conceding)\b"
+    r"|\b(?:by|in|after) conceding\b"
+    r"|^\W*(?:true|conceded|agreed|correct)\b\W"
     # "... is accurate." grants; "... is real influence" merely describes.
     r"|\b(?:is|are|was|were) (?:accurate|real|true|correct)(?=\s*(?:[,.;:!]|$|and\b|but\b))"
     r"|\bi(?:'ve| have) never (?:argued|said|claimed|denied) otherwise\b)",

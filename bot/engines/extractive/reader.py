@@ -251,15 +251,22 @@ def _signposts(moves: list[ReadMove], speech: str) -> list[ReadMove]:
             move = _joined(pending, move, speech)
             pending = None
         elif pending is not None:
-            out.append(pending)
+            _keep_lead(out, pending)
             pending = None
         if leads_on:
             pending = move
             continue
         out.append(move)
     if pending is not None:
-        out.append(pending)
+        _keep_lead(out, pending)
     return out
+
+
+def _keep_lead(out: list[ReadMove], lead: ReadMove) -> None:
+    """A lead-in with nothing after it to lead into stays a move only if it makes a point
+    of the map or names something ("My opponent, you are arguing another debate." does not)."""
+    if lead.key_point is not None or lead.names or lead.kind in ("question", "precedent"):
+        out.append(lead)
 
 
 def _joined(lead: ReadMove, move: ReadMove, speech: str) -> ReadMove:
