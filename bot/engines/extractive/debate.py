@@ -486,6 +486,8 @@ class TurnWriter:
         kp = move.key_point
         if kp is None or kp.side != self.ctx.bot_side:
             return self._claim(move, kind="challenge")
+        if not move.strong:
+            return self._weigh_against(move, kp)
         self.challenged_now.add(kp.id)
         said = user_gist(move.text)
         plain = self.b.fresh("defend", tag=kp.label)
@@ -510,6 +512,21 @@ class TurnWriter:
                         answered_by=[sibling.id],
                     )
         return None  # nothing fresh to say for it: better unanswered than a point given away
+
+    def _weigh_against(self, move: ReadMove, kp: KeyPoint) -> ClashItem | None:
+        """A loose match to a bot point is weighed against it, not defended by name: the bot
+        never claims a point survived a challenge nobody clearly made."""
+        said = self._said_lead(move, kp, weigh=True)
+        generic = self.b.fresh("advance_generic", tag=kp.label)
+        if said is not None:
+            lead, generic = said[0], said[1] or generic
+        elif self._is_made(kp):
+            lead = None
+        else:
+            lead = self.b.fresh("rebut_nearest", point=strip_period(kp.text))
+        if self._argue(kp, lead, generic, move.focus):
+            return ClashItem(point=move.text, kind="challenge", answered_by=[kp.id])
+        return self._claim(move, kind="challenge")
 
     def _concession(self, move: ReadMove) -> ClashItem | None:
         kp = move.key_point
