@@ -37,6 +37,7 @@ QUOTED_WORDS = 9  # words of the user's move quoted to name it
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
+BALANCE_WORDS = 16  # words a closing keeps for its weighing line, beside the verdict
 ON_POINT = 0.5  # cosine from which evidence speaks to the user's very words (not only the point)
 
 
@@ -567,14 +568,15 @@ class TurnWriter:
                 attacked.add(kp.id)
         return attacked
 
-    def _recall_concessions(self) -> None:
+    def _recall_concessions(self) -> bool:
         """Closing: what the user granted, in the user's own words (at most two)."""
         texts = [*(c.text for c in self.state.concessions), *self._granted_now]
         gists = [granted_gist(text) for text in texts]
         said = list(dict.fromkeys(g for g in gists if g))[-2:]
         if said:
             granted = " and that ".join(said)
-            self.b.framing(self.b.fresh("closing_granted", granted=granted))
+            return self.b.framing(self.b.fresh("closing_granted", granted=granted))
+        return False
 
     def _weigh(self, side_claim: str) -> None:
         """Closing: dropped points, the user's concessions, what stands, and why it wins.
@@ -583,7 +585,7 @@ class TurnWriter:
         """
         b = self.b
         verdict = b.fresh("closing_weigh", side_claim=side_claim)
-        reserve = word_count(verdict) if verdict else 0
+        reserve = (word_count(verdict) if verdict else 0) + BALANCE_WORDS
         if b.max_words is not None:
             b.max_words -= reserve
         made = [self.motion.key_point(i) for i in self.advanced]
@@ -593,16 +595,19 @@ class TurnWriter:
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
-        self._recall_concessions()
+        granted = self._recall_concessions()
         standing = dropped + [kp for kp in made if kp not in dropped]
         standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
-        recalled = 0
+        recalled: list[KeyPoint] = []
         for kp in standing:
-            if recalled == 2:
+            if len(recalled) == 2:
                 break
             lead = self.b.fresh("closing_point_generic", tag=kp.label)
             if self._argue(kp, lead, None, None, allow_seed=True):
-                recalled += 1
+                recalled.append(kp)
         if b.max_words is not None:
             b.max_words += reserve
+        if recalled:  # the weighing: what was granted and what stands, set against the rest
+            template = "closing_balance_granted" if granted else "closing_balance"
+            b.framing(b.fresh(template, tags=join_labels([kp.label for kp in recalled])))
         b.framing(verdict)
