@@ -102,3 +102,28 @@ def test_a_short_grant_is_recalled_by_the_report_it_concedes() -> None:
 
     speech = "My opponent says the envoy was moved off the Hamas file. True, as reported."
     assert granted_gist(speech) == "the envoy was moved off the Hamas file"
+
+
+def test_a_restatement_of_the_motion_is_a_lead_in_not_a_move() -> None:
+    from bot.engines.extractive.reader import _restates_motion
+
+    moves = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=np.float32)
+    motion = np.array([[0.95, 0.31, 0.0]], dtype=np.float32)
+    points = np.array([[0.6, 0.8, 0.0]], dtype=np.float32)
+    assert _restates_motion(moves, motion, points) == [True, False]
+
+
+def test_a_thesis_leads_into_the_move_after_it() -> None:
+    speech = (
+        "The motion asks whether the envoy can talk to the group at all. "
+        "I grant that the mediators arranged the meeting in the first place."
+    )
+    focus = np.zeros(4, dtype=np.float32)
+    first, second = split_moves(speech)
+    read = [
+        ReadMove(first.kind, first.start, first.end, first.text, None, 0.0, focus, thesis=True),
+        ReadMove(second.kind, second.start, second.end, second.text, None, 0.0, focus),
+    ]
+    [move] = merge_moves(read, speech)
+    assert move.kind == "concession"
+    assert move.text == speech

@@ -50,6 +50,7 @@ class ReadMove:
     names: tuple[str, ...] = ()
     strong: bool = False  # the match cleared the point threshold (not just the loose one)
     ask: str | None = None  # for a question joined to its lead-in: the question alone
+    thesis: bool = False  # restates the motion or a side's thesis instead of arguing a point
 
     @property
     def span(self) -> tuple[int, int]:
@@ -103,7 +104,10 @@ def read_speech(
     kps = amap.motion.key_points
     if not moves:
         return []
-    vectors = index.embed([m.text for m in moves])
+    motion = amap.motion
+    framing = [motion.question, motion.sides.pro, motion.sides.con]
+    embedded = index.embed([*(m.text for m in moves), *framing])
+    vectors, motion_vectors = embedded[: len(moves)], embedded[len(moves) :]
     stems = [stems_of(m.text) for m in moves]
     if kps:
         direct = score_matrix(vectors, stems, amap.kp_stems, amap.kp_vectors)
@@ -114,7 +118,28 @@ def read_speech(
         _match(move, direct[i], via[i], vectors[i], kps, user_side, bot_side, limits)
         for i, move in enumerate(moves)
     ]
+    theses = _restates_motion(vectors, motion_vectors, amap.kp_vectors)
+    read = [replace(m, thesis=bool(t)) for m, t in zip(read, theses, strict=True)]
     return merge_moves(read, speech)
+
+
+THESIS_MIN = 0.7  # cosine to the motion or a side's claim from which a sentence restates it ...
+THESIS_MARGIN = 0.08  # ... when it is this much closer to it than to any key point
+
+
+def _restates_motion(
+    vectors: np.ndarray, motion_vectors: np.ndarray, kp_vectors: np.ndarray
+) -> list[bool]:
+    """Which moves restate the motion or a side's thesis rather than argue a point of it
+    ("The motion asks whether ...", "In practice, it cannot.")."""
+    if not len(vectors) or not len(motion_vectors):
+        return [False] * len(vectors)
+    to_motion = (vectors @ motion_vectors.T).max(axis=1)
+    to_points = (vectors @ kp_vectors.T).max(axis=1) if len(kp_vectors) else 0.0 * to_motion
+    return [
+        bool(m >= THESIS_MIN and m - k >= THESIS_MARGIN)
+        for m, k in zip(to_motion, to_points, strict=True)
+    ]
 
 
 def _match(
@@ -218,6 +243,8 @@ def _is_signpost(move: ReadMove) -> bool:
     words = len(move.text.split())
     if move.kind not in ("claim", "challenge", "precedent") or _CONTINUES.search(move.text):
         return False
+    if move.thesis and move.kind != "precedent":
+        return True
     if words > REPORT_WORDS:
         return False
     if _REPORTS_OPPONENT.search(move.text):
@@ -251,20 +278,25 @@ def _signposts(moves: list[ReadMove], speech: str) -> list[ReadMove]:
             move = _joined(pending, move, speech)
             pending = None
         elif pending is not None:
-            _keep_lead(out, pending)
+            _keep_lead(out, pending, speech)
             pending = None
         if leads_on:
             pending = move
             continue
         out.append(move)
     if pending is not None:
-        _keep_lead(out, pending)
+        _keep_lead(out, pending, speech)
     return out
 
 
-def _keep_lead(out: list[ReadMove], lead: ReadMove) -> None:
+def _keep_lead(out: list[ReadMove], lead: ReadMove, speech: str) -> None:
     """A lead-in with nothing after it to lead into stays a move only if it makes a point
-    of the map or names something ("My opponent, you are arguing another debate." does not)."""
+    of the map or names something ("My opponent, you are arguing another debate." does not).
+    A closing restatement of the thesis ends the move before it."""
+    if lead.thesis and out and out[-1].kind != "pressure":
+        last = out[-1]
+        out[-1] = replace(last, end=lead.end, text=speech[last.start : lead.end])
+        return
     if lead.key_point is not None or lead.names or lead.kind in ("question", "precedent"):
         out.append(lead)
 
