@@ -14,7 +14,7 @@ import hashlib
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -87,6 +87,8 @@ class ArgumentMap:
     rows: dict[str, int]  # evidence key -> row of ``vectors``
     cards: ResolvedCards
     kp_scores: np.ndarray | None = None  # key points x sentences (the rows of ``vectors``)
+    _serves: dict[tuple[str, Side], bool] = field(default_factory=dict, compare=False, repr=False)
+    _sides: dict[str, Side | None] = field(default_factory=dict, compare=False, repr=False)
 
     def evidence(self, kp_id: str) -> list[Backing]:
         """Sentences backing ``kp_id`` by similarity, best first, through the stance gate."""
@@ -102,11 +104,13 @@ class ArgumentMap:
 
     def side_of(self, doc_id: str, start: int, end: int) -> Side | None:
         """The side a cited span serves: as filed by a card or label, else by similarity."""
-        filed = self.cards.side_of(doc_id, start, end)
-        if filed is not None:
-            return filed
-        row = self.rows.get(f"{doc_id}:{start}:{end}")
-        return self.sentence_side[row] if row is not None else None
+        key = f"{doc_id}:{start}:{end}"
+        if key not in self._sides:  # the map never changes, so neither does the answer
+            filed = self.cards.side_of(doc_id, start, end)
+            row = self.rows.get(key)
+            similar = self.sentence_side[row] if row is not None else None
+            self._sides[key] = filed if filed is not None else similar
+        return self._sides[key]
 
     def lean(self, doc_id: str, start: int, end: int, side: Side) -> float | None:
         """How much better a span fits ``side`` than the other side: its best key point of
@@ -153,6 +157,12 @@ class ArgumentMap:
         or turn (similarity cannot see polarity), and must not restate the other side's
         cards. When unsure, no.
         """
+        key = (f"{doc_id}:{start}:{end}", side)
+        if key not in self._serves:  # the map never changes, so neither does the answer
+            self._serves[key] = self._clearly_serves(doc_id, start, end, side)
+        return self._serves[key]
+
+    def _clearly_serves(self, doc_id: str, start: int, end: int, side: Side) -> bool:
         filed = self.cards.side_of(doc_id, start, end)
         if filed is not None:
             return filed == side

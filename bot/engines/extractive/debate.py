@@ -29,6 +29,8 @@ from bot.engines.templates import TemplateSet
 from bot.text import features as tf
 
 AnswerFinder = Callable[[str], list[EvidenceSentence]]
+# Word sets computed once per argument map (keyed by its fingerprint), not once per turn.
+_PER_MAP: dict[str, set[str]] = {}
 
 # Direct questions first, then concessions to take up, attacks on the bot's case, claims.
 PRIORITY = {"question": 0, "concession": 1, "challenge": 2, "claim": 3, "precedent": 4}
@@ -435,7 +437,13 @@ class TurnWriter:
 
     @cached_property
     def _common_names(self) -> set[str]:
-        """Names too common in this motion's sources to identify a precedent."""
+        """Names too common in this motion's sources to identify a precedent (per map)."""
+        key = f"names:{self.amap.fingerprint}"
+        if key not in _PER_MAP:
+            _PER_MAP[key] = self._count_common_names()
+        return _PER_MAP[key]
+
+    def _count_common_names(self) -> set[str]:
         terms = {t.lower for text in motion_terms(self.motion) for t in tf.tokenize(text)}
         docs: dict[str, set[str]] = {}
         for sentence in self.amap.sentences:
@@ -450,7 +458,10 @@ class TurnWriter:
 
     @cached_property
     def _source_words(self) -> set[str]:
-        return {t.lower for s in self.amap.sentences for t in tf.tokenize(s.text)}
+        key = f"words:{self.amap.fingerprint}"
+        if key not in _PER_MAP:
+            _PER_MAP[key] = {t.lower for s in self.amap.sentences for t in tf.tokenize(s.text)}
+        return _PER_MAP[key]
 
     def _mentions(self, kp: KeyPoint, case: str) -> bool:
         texts = [kp.text, *(c.text for c in self.amap.cards_for(kp.id))]
