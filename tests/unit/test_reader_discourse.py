@@ -84,7 +84,7 @@ def test_no_gist_from_instructions_back_references_or_numbers() -> None:
 
     assert user_gist("Follow the story to its end and see who paid.") is None
     assert user_gist("That is the pattern of this alliance, nothing more.") is None
-    assert user_gist("The House voted for the resolution in October 2023.") is None
+    assert user_gist("The vote came in 2023, after the attack.") is None
     assert user_gist("I say the envoy had every authority he needed.") is None
 
 
@@ -127,3 +127,10 @@ def test_a_thesis_leads_into_the_move_after_it() -> None:
     [move] = merge_moves(read, speech)
     assert move.kind == "concession"
     assert move.text == speech
+
+
+def test_a_dated_claim_is_named_without_its_numbers() -> None:
+    from bot.engines.extractive.gist import user_gist
+
+    speech = "In May 2024 the administration held back a shipment of heavy bombs over Rafah."
+    assert user_gist(speech) == "the administration held back a shipment of heavy bombs over Rafah"

@@ -78,27 +78,51 @@ _IMPERATIVE = frozenset(
 _ANAPHORIC = frozenset(
     ["that", "this", "these", "those", "it", "they", "such", "both", "either", "neither"]
 )
+# Words that leave a clause cut short before a number hanging ("on the night", "in the early").
+_DANGLING = frozenset(
+    ["night", "day", "morning", "evening", "early", "late", "mid", "week", "month", "year"]
+)
 # Openers that name the user's move, rotated so that no one phrase dominates a speech.
 OPENERS = ("You say that", "You argue that", "Your claim is that", "You tell us that")
 
 
+# A leading time or place adverbial that carries a number ("In May 2024, ...").
+_DATED_OPENER = re.compile(
+    r"^(?i:in|on|by|since|after|before|during|until|from|at)\s+(?:\S+\s+){0,3}?\S*\d\S*"
+    r"(?:\s+[A-Z][a-z]+)?,?\s+"
+)
+
+
+def _without_numbers(text: str) -> str:
+    """The clause up to its first word with a digit (framing carries no numbers)."""
+    words = text.split()
+    for n, word in enumerate(words):
+        if any(ch.isdigit() for ch in word):
+            kept = words[:n]
+            while kept and kept[-1].lower().strip(",") in _ENDS_BADLY:
+                kept.pop()
+            return " ".join(kept).rstrip(",")
+    return text
+
+
 def _clause(sentence: str) -> str | None:
     text = _OPENER.sub("", sentence.strip())
+    text = _DATED_OPENER.sub("", text)
     cut = _BREAK.search(text)
     if cut:
         text = text[: cut.start()]
-    text = text.strip().rstrip(".!,")
+    text = _without_numbers(text.strip().rstrip(".!,"))
     words = text.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return None
     if words[-1].lower() in _ENDS_BADLY or _PERSON.search(text) or _LEADS_ON.search(text):
         return None
-    if words[0].lower().strip(",") in _IMPERATIVE:
+    first = words[0].lower().strip(",")
+    if first in _IMPERATIVE or first in _ANAPHORIC or words[-1].lower() in _DANGLING:
         return None
     if tf.numbers(tf.tokenize(text)) or any(ch.isdigit() for ch in text):
         return None
-    first = words[0]
-    if first[:1].isupper() and first.lower() in tf.STOPWORDS:
+    if words[0][:1].isupper() and (first in tf.STOPWORDS or first.endswith("ing")):
         text = text[0].lower() + text[1:]
     return text
 
