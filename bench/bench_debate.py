@@ -8,7 +8,10 @@ models, the seeds), then scores the replies against the labels:
 - questions handled (named in the clash list as answered, conceded or unanswerable);
 - concessions used (the user's concessions the clash list takes up);
 - own goals: citations outside a concession of a span the map's cards or stance labels file
-  under the user's side;
+  under the user's side; and, as a second count that needs no labels, citations outside a
+  concession that no card of the bot's side files and that fit a user-side key point at least
+  as well as every bot-side one, or restate a user-side card (what a judge reads as an own
+  goal even where no label says so);
 - repeated sentences, the seed document's share of citations, words per speech.
 
 Usage: python bench/bench_debate.py [--split dev|test|all] [--transcripts DIR]
@@ -36,6 +39,7 @@ DEBATES = REPO / "evals" / "sparring" / "debates.yaml"
 MOTION = REPO / "seeds" / "us-hamas" / "motion.yaml"
 SOURCES = REPO / "seeds" / "us-hamas" / "sources"
 RESULTS = REPO / "bench" / "results" / "debate.md"
+TWO_EDGED = 0.6  # a citation this close to a user-side key point states it by itself
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Tally:
     concessions_used: int = 0
     citations: int = 0
     own_goals: int = 0
+    leaning_own_goals: int = 0  # by similarity to the user's key points and cards
     seed_citations: int = 0
     repeats: int = 0
     speeches: int = 0
@@ -96,6 +101,23 @@ def _seed_doc(client: TestClient) -> set[str]:
     }
 
 
+def leans_to_user(amap: Any, citation: dict[str, Any], user_side: str) -> bool:
+    """A citation no bot-side card files that fits the user's side at least as well as the
+    bot's (by key-point similarity), states a user-side key point by itself, or restates a
+    user-side card."""
+    span = (citation["doc_id"], citation["start"], citation["end"])
+    bot_side = "con" if user_side == "pro" else "pro"
+    if amap.cards.side_of(*span) == bot_side:
+        return False
+    lean = amap.lean(*span, bot_side)
+    other = amap.best_fit(*span, user_side)
+    return (
+        (lean is not None and lean <= 0)
+        or (other is not None and other >= TWO_EDGED)
+        or amap.echoes(*span, user_side)
+    )
+
+
 def run_debate(client: TestClient, debate: dict[str, Any]) -> list[dict[str, Any]]:
     """Play one labelled debate; the bot's replies, in order."""
     created = client.post(
@@ -120,6 +142,7 @@ def score(
     tally: Tally,
     user_spans: list[tuple[str, int, int]],
     seed_docs: set[str],
+    amap: Any = None,
 ) -> None:
     """Add one debate's counts to ``tally``."""
     said: Counter[str] = Counter()
@@ -156,6 +179,8 @@ def score(
                     c["doc_id"] == d and c["start"] < e and s < c["end"] for d, s, e in user_spans
                 )
                 tally.own_goals += hit and not sentence["concession"]
+                if amap is not None and not sentence["concession"]:
+                    tally.leaning_own_goals += leans_to_user(amap, c, debate["user_side"])
         words = len(body["text"].split())
         limit = reply["max_words"]
         tally.speeches += 1
@@ -195,15 +220,17 @@ def _row(name: str, t: Tally) -> str:
         f"| {name} | {pct(t.moves_found, t.moves)} ({t.moves_found}/{t.moves}) "
         f"| {pct(t.items_matched, t.items)} ({t.items_matched}/{t.items}) "
         f"| {pct(t.questions_handled, t.questions)} | {pct(t.concessions_used, t.concessions)} "
-        f"| {t.own_goals} / {t.citations} | {t.repeats} | {pct(t.seed_citations, t.citations)} "
+        f"| {t.own_goals} / {t.citations} | {t.leaning_own_goals} | {t.repeats} "
+        f"| {pct(t.seed_citations, t.citations)} "
         f"| {words} ({t.over_limit} over) |"
     )
 
 
 HEADER = (
     "| split | move recall | clash precision | questions handled | concessions used "
-    "| own goals / citations | repeated sentences | seed share | words / limit |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| own goals / citations | leaning to the user | repeated sentences | seed share "
+    "| words / limit |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
 
 
@@ -225,12 +252,15 @@ def main() -> None:
         with TestClient(create_app(settings)) as client:
             seed_docs = _seed_doc(client)
             spans = {side: _user_side_spans(client, side) for side in ("pro", "con")}
+            services = client.app.state.services  # type: ignore[attr-defined]
+            motion = services.motions.get_motion("us-hamas")
+            amap = services.debates.stances(motion) if services.debates.stances else None
             tallies: dict[str, Tally] = {}
             for split in splits:
                 tally = tallies.setdefault(split, Tally())
                 for debate in (d for d in debates if d["split"] == split):
                     replies = run_debate(client, debate)
-                    score(debate, replies, tally, spans[debate["user_side"]], seed_docs)
+                    score(debate, replies, tally, spans[debate["user_side"]], seed_docs, amap)
                     if args.transcripts:
                         args.transcripts.mkdir(parents=True, exist_ok=True)
                         path = args.transcripts / f"{debate['id']}.md"

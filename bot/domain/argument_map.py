@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -27,6 +28,23 @@ from retrieval.records import Document, MetadataValue, Passage
 log = logging.getLogger(__name__)
 
 ALGORITHM = "argmap-v2"  # v2: evidence cards, stance labels and the stance gate
+# Evidence that no card files may argue a side in a reply only when its best key point of
+# that side beats every key point of the other side by this much (the map's own gate is
+# looser: it decides what backs a point, this decides what is safe to say) ...
+CLEAR_MARGIN = 0.12
+# ... when it does not state a key point of the other side by itself (two-edged evidence,
+# such as a sentence on one side's success that credits the other side's mediators) ...
+OTHER_SIDE_MAX = 0.6
+# ... and when it does not restate a card of the other side (cosine, embedding alone).
+ECHO_MIN = 0.8
+# Similarity sees topic, not polarity: a sentence that negates or turns ("had produced no
+# progress", "but", "failed") may say the opposite of its topic, so without a card it is
+# too unsure to argue a side.
+_TURNS = re.compile(
+    r"\b(?:no|not|never|nothing|none|neither|nor|without|but|however|although|though|yet|"
+    r"failed|fails|refused|rejected|denied|despite)\b|n't\b",
+    re.IGNORECASE,
+)
 
 
 class PassageSource(Protocol):
@@ -68,6 +86,9 @@ class ArgumentMap:
     support: dict[str, list[Backing]]
     rows: dict[str, int]  # evidence key -> row of ``vectors``
     cards: ResolvedCards
+    kp_scores: np.ndarray | None = None  # key points x sentences (the rows of ``vectors``)
+    _serves: dict[tuple[str, Side], bool] = field(default_factory=dict, compare=False, repr=False)
+    _sides: dict[str, Side | None] = field(default_factory=dict, compare=False, repr=False)
 
     def evidence(self, kp_id: str) -> list[Backing]:
         """Sentences backing ``kp_id`` by similarity, best first, through the stance gate."""
@@ -83,11 +104,80 @@ class ArgumentMap:
 
     def side_of(self, doc_id: str, start: int, end: int) -> Side | None:
         """The side a cited span serves: as filed by a card or label, else by similarity."""
+        key = f"{doc_id}:{start}:{end}"
+        if key not in self._sides:  # the map never changes, so neither does the answer
+            filed = self.cards.side_of(doc_id, start, end)
+            row = self.rows.get(key)
+            similar = self.sentence_side[row] if row is not None else None
+            self._sides[key] = filed if filed is not None else similar
+        return self._sides[key]
+
+    def lean(self, doc_id: str, start: int, end: int, side: Side) -> float | None:
+        """How much better a span fits ``side`` than the other side: its best key point of
+        ``side`` minus the other side's best (None when the map has no such sentence)."""
+        row = self.rows.get(f"{doc_id}:{start}:{end}")
+        if row is None or self.kp_scores is None or not len(self.kp_scores):
+            return None
+        column = self.kp_scores[:, row]
+        sides = np.array([kp.side for kp in self.motion.key_points])
+        own, other = column[sides == side], column[sides == opposite(side)]
+        if not len(own):
+            return None
+        return float(own.max()) - (float(other.max()) if len(other) else 0.0)
+
+    def best_fit(self, doc_id: str, start: int, end: int, side: Side) -> float | None:
+        """The span's score against its closest key point of ``side`` (None when unknown)."""
+        row = self.rows.get(f"{doc_id}:{start}:{end}")
+        if row is None or self.kp_scores is None or not len(self.kp_scores):
+            return None
+        rows = [i for i, kp in enumerate(self.motion.key_points) if kp.side == side]
+        return float(self.kp_scores[rows, row].max()) if rows else 0.0
+
+    def echoes(self, doc_id: str, start: int, end: int, side: Side) -> bool:
+        """Whether a span restates a card that ``side`` files (the card itself included)."""
+        if self.cards.side_of(doc_id, start, end) == side:
+            return True
+        row = self.rows.get(f"{doc_id}:{start}:{end}")
+        if row is None:
+            return False
+        theirs = [
+            self.rows[c.key]
+            for kp in self.motion.points(side)
+            for c in self.cards_for(kp.id)
+            if c.key in self.rows
+        ]
+        return bool(theirs) and float(np.max(self.vectors[theirs] @ self.vectors[row])) >= ECHO_MIN
+
+    def clearly_serves(self, doc_id: str, start: int, end: int, side: Side) -> bool:
+        """Whether a span may argue ``side`` outside a concession.
+
+        A card of ``side`` does. Anything else must not be filed under the other side, must
+        fit ``side`` better than every key point of the other side by ``CLEAR_MARGIN``, must
+        not state a point of the other side by itself (``OTHER_SIDE_MAX``), must not negate
+        or turn (similarity cannot see polarity), and must not restate the other side's
+        cards. When unsure, no.
+        """
+        key = (f"{doc_id}:{start}:{end}", side)
+        if key not in self._serves:  # the map never changes, so neither does the answer
+            self._serves[key] = self._clearly_serves(doc_id, start, end, side)
+        return self._serves[key]
+
+    def _clearly_serves(self, doc_id: str, start: int, end: int, side: Side) -> bool:
         filed = self.cards.side_of(doc_id, start, end)
         if filed is not None:
-            return filed
+            return filed == side
+        if self.side_of(doc_id, start, end) == opposite(side):
+            return False
         row = self.rows.get(f"{doc_id}:{start}:{end}")
-        return self.sentence_side[row] if row is not None else None
+        if row is None or _TURNS.search(self.sentences[row].text):
+            return False
+        lean = self.lean(doc_id, start, end, side)
+        if lean is None or lean < CLEAR_MARGIN:
+            return False
+        other = self.best_fit(doc_id, start, end, opposite(side))
+        if other is None or other >= OTHER_SIDE_MAX:
+            return False
+        return not self.echoes(doc_id, start, end, opposite(side))
 
 
 def map_fingerprint(motion: Motion, passages: list[Passage]) -> str:
@@ -161,6 +251,22 @@ def _with_cards(
     )
 
 
+def _all_scores(
+    motion: Motion,
+    scores: np.ndarray,
+    sentences: list[EvidenceSentence],
+    vectors: np.ndarray,
+    known: int,
+    kp_vectors: np.ndarray,
+    kp_stems: list[frozenset[str]],
+) -> np.ndarray:
+    """Key-point scores for every sentence row, the card rows after the first ``known``."""
+    if len(sentences) == known or not motion.key_points:
+        return scores
+    extra = score_matrix(kp_vectors, kp_stems, sentences[known:], vectors[known:])
+    return np.concatenate([scores, extra], axis=1) if scores.size else extra
+
+
 def build_map(
     motion: Motion,
     passages: list[Passage],
@@ -205,7 +311,9 @@ def build_map(
                     support[kps[i].id].append(Backing(sentence, round(score, 4)))
     for backings in support.values():
         backings.sort(key=lambda b: (-b.score, b.sentence.key))
+    known = len(sentences)
     sentences, vectors, sides = _with_cards(sentences, vectors, sides, cards, index)
+    all_scores = _all_scores(motion, scores, sentences, vectors, known, kp_vectors, kp_stems)
     rows = {s.key: j for j, s in enumerate(sentences)}
     return ArgumentMap(
         motion,
@@ -219,6 +327,7 @@ def build_map(
         support,
         rows,
         cards,
+        all_scores,
     )
 
 

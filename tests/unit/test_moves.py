@@ -68,3 +68,40 @@ def test_filler_and_fragments_are_not_moves() -> None:
 )
 def test_reported_instructions_are_not_pressure(text: str) -> None:
     assert not is_pressure(text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 1994 President Clinton granted the Sinn Fein leader a visa over London's objections.",
+        "My answer is yes, and the proof is the 2025 record itself.",
+        "In 1988 Washington opened a dialogue with the PLO even though Israel objected.",
+        "Influence of that kind is real influence over the envoy.",
+    ],
+    ids=lambda value: value[:40],
+)
+def test_grant_words_inside_a_main_clause_are_no_concession(sentence: str) -> None:
+    [move] = split_moves(sentence)
+    assert move.kind != "concession"
+
+
+def test_a_short_grant_concedes_the_report_before_it() -> None:
+    speech = "My opponent says the envoy was moved off the file. True, as reported."
+    [move] = split_moves(speech)
+    assert move.kind == "concession"
+    assert move.text == speech
+
+
+def test_declining_to_contest_is_a_concession() -> None:
+    [move] = split_moves("I will not contest those meetings in Doha at all.")
+    assert move.kind == "concession"
+
+
+def test_a_question_announced_before_a_colon_is_a_question() -> None:
+    [move] = split_moves("So my question to you is simple: name one deal that took effect.")
+    assert move.kind == "question"
+
+
+def test_a_third_party_conceding_is_not_the_speakers_concession() -> None:
+    [move] = split_moves("Both of those words concede my point about the policy.")
+    assert move.kind != "concession"

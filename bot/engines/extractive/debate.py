@@ -21,6 +21,7 @@ from bot.domain.motions import KeyPoint, motion_terms
 from bot.domain.replies import ClashItem
 from bot.engines.base import TurnContext, TurnResult
 from bot.engines.extractive.composer import ReplyBuilder, lower_first, word_count
+from bot.engines.extractive.gist import OPENERS, granted_gist, user_gist
 from bot.engines.extractive.picker import EvidencePicker
 from bot.engines.extractive.reader import ReadMove, Thresholds, read_speech
 from bot.engines.extractive.state import DebateState
@@ -28,6 +29,8 @@ from bot.engines.templates import TemplateSet
 from bot.text import features as tf
 
 AnswerFinder = Callable[[str], list[EvidenceSentence]]
+# Word sets computed once per argument map (keyed by its fingerprint), not once per turn.
+_PER_MAP: dict[str, set[str]] = {}
 
 # Direct questions first, then concessions to take up, attacks on the bot's case, claims.
 PRIORITY = {"question": 0, "concession": 1, "challenge": 2, "claim": 3, "precedent": 4}
@@ -36,6 +39,8 @@ QUOTED_WORDS = 9  # words of the user's move quoted to name it
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
+BALANCE_WORDS = 16  # words a closing keeps for its weighing line, beside the verdict
+ON_POINT = 0.5  # cosine from which evidence speaks to the user's very words (not only the point)
 
 
 def strip_period(text: str) -> str:
@@ -90,6 +95,8 @@ class TurnWriter:
         self._declared: set[str] = set()  # "unanswerable" templates said in this reply
         self._conceded = False  # at most one concession per speech
         self._kp_row = {kp.id: i for i, kp in enumerate(self.motion.key_points)}
+        self._named = 0  # lead-ins so far that name the user's move in the user's words
+        self._granted_now: list[str] = []  # the concessions of this speech, in its words
 
     # -- the speech ------------------------------------------------------------
     def write(self) -> TurnResult:
@@ -98,6 +105,7 @@ class TurnWriter:
         moves = read_speech(
             self.amap, self.index, self.message, ctx.user_side, ctx.bot_side, self.limits
         )
+        self._granted_now = [m.text for m in moves if m.kind == "concession"]
         side_claim = strip_period(getattr(self.motion.sides, ctx.bot_side))
         clash: list[ClashItem] = []
         pressure = [m for m in moves if m.kind == "pressure"]
@@ -182,7 +190,7 @@ class TurnWriter:
 
     def _unanswerable(self, template: str, move: ReadMove) -> bool:
         """Say plainly that the sources do not answer this move, naming it by its first words."""
-        words = move.text.rstrip(" .?!").split()
+        words = (move.ask or move.text).rstrip(" .?!").split()
         said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
         self.b.begin_move()
         added = self.b.framing(
@@ -261,11 +269,47 @@ class TurnWriter:
             ),
         )
 
+    def _on_point(self, kp: KeyPoint, focus: np.ndarray | None) -> bool:
+        """Whether ``kp``'s best fresh evidence speaks to the user's own words."""
+        cards = self.picker.for_point(kp.id, focus)[:1]
+        rows = [self.amap.rows[c.key] for c in cards if c.key in self.amap.rows]
+        if focus is None or not rows:
+            return False
+        return float(self.amap.vectors[rows[0]] @ focus) >= ON_POINT
+
+    def _said_lead(
+        self, move: ReadMove, answer: KeyPoint, weigh: bool = False
+    ) -> tuple[str | None, str | None] | None:
+        """A lead-in that names the user's move in the user's words ("You say that ...").
+
+        It says the record qualifies the claim only when the evidence speaks to the user's
+        very words; otherwise it weighs the evidence against the claim. None without a gist.
+        """
+        said = user_gist(move.text)
+        if said is None:
+            return None
+        opener = self._opener()
+        tagged = self.b.fresh("rebut_said_tag", opener=opener, said=said, tag=answer.label)
+        if self._is_made(answer):
+            return tagged, None
+        on_point = not weigh and self._on_point(answer, move.focus)
+        template = "rebut_said" if on_point else "rebut_said_weigh"
+        point = strip_period(answer.text)
+        return self.b.fresh(template, opener=opener, said=said, point=point), tagged
+
+    def _opener(self) -> str:
+        """The next phrase that names the user's move ("You say that", "You argue that")."""
+        opener = OPENERS[(self.ctx.turn + self._named) % len(OPENERS)]
+        self._named += 1
+        return opener
+
     def _rebut(self, move: ReadMove, user_kp: KeyPoint) -> KeyPoint | None:
         """Answer a user point with a linked point of the bot's side; the point used."""
         topic = user_kp.label
         for answer in self._bot_answers(user_kp, move.focus):
-            lead, generic = self._point_lead("rebut", "rebut_tag", answer, topic=topic)
+            lead, generic = self._said_lead(move, answer) or self._point_lead(
+                "rebut", "rebut_tag", answer, topic=topic
+            )
             if self._argue(
                 answer, lead, generic or self.b.fresh("rebut_generic", topic=topic), move.focus
             ):
@@ -306,7 +350,11 @@ class TurnWriter:
                 if not self._is_made(near)
                 else None
             )
-            if self._argue(near, lead, self.b.fresh("advance_generic", tag=near.label), move.focus):
+            generic = self.b.fresh("advance_generic", tag=near.label)
+            said = self._said_lead(move, near, weigh=True)
+            if said is not None:
+                lead, generic = said[0], said[1] or generic
+            if self._argue(near, lead, generic, move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
         if self._unanswerable("claim_unanswerable", move):
             return ClashItem(point=move.text, kind=kind, status="unanswerable")
@@ -333,8 +381,11 @@ class TurnWriter:
 
     def _question(self, move: ReadMove) -> ClashItem | None:
         kp_id = move.key_point.id if move.key_point else None
-        found = [s for s in self.find_answer(move.text) if s.key not in self.picker.used]
-        own = [s for s in found if self.picker.serves_side(s) and not s.seed]
+        asked = move.ask or move.text
+        found = [s for s in self.find_answer(asked) if s.key not in self.picker.used]
+        # An answer argues the bot's side only when it clearly serves it; one that serves the
+        # user's side is quoted inside a concession; anything unsure is left out.
+        own = [s for s in found if self.picker.clearly_serves(s) and not s.seed]
         if own:
             self.b.begin_move()
             used = self.b.segment(
@@ -344,7 +395,7 @@ class TurnWriter:
             if used:
                 self.picker.mark(used)
                 return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
-        theirs = [s for s in found if not self.picker.serves_side(s)]
+        theirs = [s for s in found if self.picker.serves_other_side(s)]
         if theirs:
             self.b.begin_move()
             used = self.b.segment(
@@ -364,10 +415,11 @@ class TurnWriter:
                     conceded=True,
                     key_point_id=kp_id,
                 )
-        targeted = (
-            move.key_point if move.key_point and move.key_point.side == self.ctx.bot_side else None
-        )
-        for kp in (targeted, self._nearest(move.focus)):
+        kp = move.key_point
+        targeted = [kp] if kp is not None and kp.side == self.ctx.bot_side else []
+        # A question that presses the user's own point is met with the bot's answer to it.
+        pressed = self._bot_answers(kp, move.focus) if kp and kp.side == self.ctx.user_side else []
+        for kp in (*targeted, *pressed, self._nearest(move.focus)):
             if kp is not None and self._argue(kp, self.b.fresh("question_bears"), None, move.focus):
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
@@ -385,7 +437,13 @@ class TurnWriter:
 
     @cached_property
     def _common_names(self) -> set[str]:
-        """Names too common in this motion's sources to identify a precedent."""
+        """Names too common in this motion's sources to identify a precedent (per map)."""
+        key = f"names:{self.amap.fingerprint}"
+        if key not in _PER_MAP:
+            _PER_MAP[key] = self._count_common_names()
+        return _PER_MAP[key]
+
+    def _count_common_names(self) -> set[str]:
         terms = {t.lower for text in motion_terms(self.motion) for t in tf.tokenize(text)}
         docs: dict[str, set[str]] = {}
         for sentence in self.amap.sentences:
@@ -400,7 +458,10 @@ class TurnWriter:
 
     @cached_property
     def _source_words(self) -> set[str]:
-        return {t.lower for s in self.amap.sentences for t in tf.tokenize(s.text)}
+        key = f"words:{self.amap.fingerprint}"
+        if key not in _PER_MAP:
+            _PER_MAP[key] = {t.lower for s in self.amap.sentences for t in tf.tokenize(s.text)}
+        return _PER_MAP[key]
 
     def _mentions(self, kp: KeyPoint, case: str) -> bool:
         texts = [kp.text, *(c.text for c in self.amap.cards_for(kp.id))]
@@ -437,9 +498,17 @@ class TurnWriter:
         kp = move.key_point
         if kp is None or kp.side != self.ctx.bot_side:
             return self._claim(move, kind="challenge")
+        if not move.strong:
+            return self._weigh_against(move, kp)
         self.challenged_now.add(kp.id)
-        lead = self.b.fresh("defend", tag=kp.label)
-        if self._argue(kp, lead, None, move.focus):
+        said = user_gist(move.text)
+        plain = self.b.fresh("defend", tag=kp.label)
+        lead = (
+            self.b.fresh("defend_said", opener=self._opener(), said=said, tag=kp.label)
+            if said
+            else plain
+        )
+        if self._argue(kp, lead, plain if said else None, move.focus):
             return ClashItem(
                 point=move.text, kind="challenge", key_point_id=kp.id, answered_by=[kp.id]
             )
@@ -456,6 +525,21 @@ class TurnWriter:
                     )
         return None  # nothing fresh to say for it: better unanswered than a point given away
 
+    def _weigh_against(self, move: ReadMove, kp: KeyPoint) -> ClashItem | None:
+        """A loose match to a bot point is weighed against it, not defended by name: the bot
+        never claims a point survived a challenge nobody clearly made."""
+        said = self._said_lead(move, kp, weigh=True)
+        generic = self.b.fresh("advance_generic", tag=kp.label)
+        if said is not None:
+            lead, generic = said[0], said[1] or generic
+        elif self._is_made(kp):
+            lead = None
+        else:
+            lead = self.b.fresh("rebut_nearest", point=strip_period(kp.text))
+        if self._argue(kp, lead, generic, move.focus):
+            return ClashItem(point=move.text, kind="challenge", answered_by=[kp.id])
+        return self._claim(move, kind="challenge")
+
     def _concession(self, move: ReadMove) -> ClashItem | None:
         kp = move.key_point
         if kp is not None and kp.side == self.ctx.bot_side and move.strong:
@@ -464,6 +548,9 @@ class TurnWriter:
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
                 )
+        granted = granted_gist(move.text)
+        if granted and self._say(self.b.fresh("concession_named", granted=granted)):
+            return ClashItem(point=move.text, kind="concession")
         if self._declare("concession_noted"):
             return ClashItem(point=move.text, kind="concession")
         return None
@@ -481,6 +568,27 @@ class TurnWriter:
                 return True
         return False
 
+    def _attacked(self) -> set[str]:
+        """The bot's points the user attacked: challenged directly, or met by a user point
+        that the map links to them (either way round)."""
+        attacked = set(self.state.challenged | self.challenged_now)
+        user_points = set(self.state.user_points)
+        for kp in self.motion.points(self.ctx.bot_side):
+            linked = set(kp.rebuts) | {a.id for a in self.motion.answers_to(kp.id)}
+            if linked & user_points:
+                attacked.add(kp.id)
+        return attacked
+
+    def _recall_concessions(self) -> bool:
+        """Closing: what the user granted, in the user's own words (at most two)."""
+        texts = [*(c.text for c in self.state.concessions), *self._granted_now]
+        gists = [granted_gist(text) for text in texts]
+        said = list(dict.fromkeys(g for g in gists if g))[-2:]
+        if said:
+            granted = " and that ".join(said)
+            return self.b.framing(self.b.fresh("closing_granted", granted=granted))
+        return False
+
     def _weigh(self, side_claim: str) -> None:
         """Closing: dropped points, the user's concessions, what stands, and why it wins.
 
@@ -488,33 +596,29 @@ class TurnWriter:
         """
         b = self.b
         verdict = b.fresh("closing_weigh", side_claim=side_claim)
-        reserve = word_count(verdict) if verdict else 0
+        reserve = (word_count(verdict) if verdict else 0) + BALANCE_WORDS
         if b.max_words is not None:
             b.max_words -= reserve
         made = [self.motion.key_point(i) for i in self.advanced]
         made = [kp for kp in made if kp.side == self.ctx.bot_side]
-        attacked = self.state.challenged | self.challenged_now
+        attacked = self._attacked()
         dropped = [kp for kp in made if kp.id not in attacked]
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
-        granted = [
-            self.motion.key_point(c.key_point_id)
-            for c in self.state.concessions
-            if c.key_point_id and self.motion.key_point(c.key_point_id).side == self.ctx.bot_side
-        ]
-        if granted:
-            labels = join_labels(list(dict.fromkeys(kp.label for kp in granted))[-2:])
-            b.framing(b.fresh("closing_concession", tags=labels))
+        granted = self._recall_concessions()
         standing = dropped + [kp for kp in made if kp not in dropped]
         standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
-        recalled = 0
+        recalled: list[KeyPoint] = []
         for kp in standing:
-            if recalled == 2:
+            if len(recalled) == 2:
                 break
             lead = self.b.fresh("closing_point_generic", tag=kp.label)
             if self._argue(kp, lead, None, None, allow_seed=True):
-                recalled += 1
+                recalled.append(kp)
         if b.max_words is not None:
             b.max_words += reserve
+        if recalled:  # the weighing: what was granted and what stands, set against the rest
+            template = "closing_balance_granted" if granted else "closing_balance"
+            b.framing(b.fresh(template, tags=join_labels([kp.label for kp in recalled])))
         b.framing(verdict)

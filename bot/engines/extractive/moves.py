@@ -19,6 +19,7 @@ MoveKind = Literal["claim", "question", "precedent", "concession", "challenge", 
 
 MAX_SENTENCES = 40
 MIN_WORDS = 4
+GRANT_WORDS = 6  # a concession this short ("True, as reported.") grants the sentence before
 
 _QUESTION_START = re.compile(
     r"^\s*(?:so\s+|and\s+|but\s+|then\s+|tell me,?\s+|honestly,?\s+)?"
@@ -30,19 +31,29 @@ _ENUMERATOR = r"(?:(?:one|two|three|four|first|second|third|finally|\d+)\s*[:.)]
 _ASK = re.compile(
     r"^\s*" + _ENUMERATOR + r"(?:name|tell us|tell me|show me|show us|explain|point to|give me|"
     r"give us|cite|identify)\b"
-    r"|\b(?:i ask|my question is|answer this|answer me|i challenge you to)\b",
+    r"|\b(?:i ask|my question is|answer this|answer me|i challenge you to)\b"
+    # "So my question to my opponent is simple: name one agreement that ..."
+    r"|\bquestion\b[^.?!]{0,40}:\s*(?:name|tell|show|explain|point to|give|cite|identify)\b",
     re.IGNORECASE,
 )
 _CONCESSION = re.compile(
     r"\b(?:i(?:'ll| will| can| do| must| would)?\s+(?:freely\s+|happily\s+|readily\s+)?"
     r"(?:grant(?:s|ed)?|accept(?:s|ed)?|concede[sd]?|admit(?:s|ted)?|acknowledge[sd]?|"
     r"allow(?:s|ed)?)\b"
-    r"|\bgranted\b|\badmittedly\b|\beven if\b|\beven though\b|\bfair enough\b"
+    # "granted", "yes" and "sure" grant only where they open the sentence ("Granted, ...");
+    # "even if" / "even though" only where they open a clause, not inside a main clause.
+    r"|^\W*granted\b|\bgranted that\b|\badmittedly\b|\bfair enough\b"
+    r"|(?:^|[:;,\u2014]\s*)\W*(?:but |and |so )?even (?:if|though)\b"
     r"|\bi take (?:the|your) point\b|\btrue enough\b|\bit is true that\b|\bit's true that\b"
-    r"|\bi agree (?:that|with)\b|\bsure,|\byes,|\bno one denies\b|\bnobody denies\b"
+    r"|\bi agree (?:that|with)\b|^\W*(?:sure|yes),|\bno one denies\b|\bnobody denies\b"
+    r"|\bi (?:will not|won't|do not|don't|cannot|can't) (?:contest|dispute|deny)\b"
     r"|\bmy opponent is right (?:that|about)\b|\byou(?:'re| are) right (?:that|about)\b"
-    r"|\b(?:let me |i )?(?:conceded?|conceding)\b|^\W*(?:true|conceded|agreed|correct)\b\W"
-    r"|\b(?:is|are|was|were) (?:accurate|real|true|correct)\b(?! that)"
+    # The speaker's own concession, not a third party's ("Both words concede my point").
+    r"|\b(?:let me|i(?:'ll| will| must| have|'ve| do| can)?)\s+(?:concede[sd]?|conceding)\b"
+    r"|\b(?:by|in|after) conceding\b"
+    r"|^\W*(?:true|conceded|agreed|correct)\b\W"
+    # "... is accurate." grants; "... is real influence" merely describes.
+    r"|\b(?:is|are|was|were) (?:accurate|real|true|correct)(?=\s*(?:[,.;:!]|$|and\b|but\b))"
     r"|\bi(?:'ve| have) never (?:argued|said|claimed|denied) otherwise\b)",
     re.IGNORECASE,
 )
@@ -151,18 +162,24 @@ def _spans(speech: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _takes_previous(previous: Move) -> bool:
+    """Whether a short grant ("I accept that.") concedes the sentence before it."""
+    return previous.kind in ("claim", "challenge", "precedent")
+
+
 def split_moves(speech: str) -> list[Move]:
     """The speech's moves in order, one per sentence (or per half of "I grant X, but Y").
 
-    A short concession ("I accept that.", "Granted.") turns the sentence before it into the
-    concession it makes. Adjacent sentences making the same point are merged later, once
-    they are matched to the map.
+    A short concession ("I accept that.", "Granted.", "True, as reported.") turns the
+    statement before it into the concession it makes. Adjacent sentences making the same
+    point are merged later, once they are matched to the map.
     """
     moves: list[Move] = []
     for s, e in _spans(speech):
         text = speech[s:e].strip()
         short = len(text.split()) < MIN_WORDS
-        if short and moves and _CONCESSION.search(text) and moves[-1].kind != "pressure":
+        grants_before = len(text.split()) <= GRANT_WORDS and not _PIVOT.search(text)
+        if grants_before and moves and _CONCESSION.search(text) and _takes_previous(moves[-1]):
             previous = moves[-1]
             moves[-1] = Move("concession", previous.start, e, speech[previous.start : e])
             continue

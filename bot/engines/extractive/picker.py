@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.domain.argument_map import ArgumentMap
 from bot.domain.evidence import EvidenceSentence
-from bot.domain.motions import Side
+from bot.domain.motions import Side, opposite
 
 MAX_SIMILAR = 6  # similarity evidence considered per key point, after its cards
 SEED_PER_SPEECH = 1
@@ -44,6 +44,18 @@ class EvidencePicker:
         stance = self.amap.side_of(sentence.doc_id, sentence.start, sentence.end)
         return stance is None or stance == self.side
 
+    def serves_other_side(self, sentence: EvidenceSentence) -> bool:
+        """The sentence is filed under the other side, or clearly fits it better."""
+        other = opposite(self.side)
+        return self.amap.side_of(
+            sentence.doc_id, sentence.start, sentence.end
+        ) == other or self.amap.clearly_serves(sentence.doc_id, sentence.start, sentence.end, other)
+
+    def clearly_serves(self, sentence: EvidenceSentence) -> bool:
+        """The sentence may argue this side outside a concession: a card of the side, or
+        evidence that fits the side clearly better than the other (the map decides)."""
+        return self.amap.clearly_serves(sentence.doc_id, sentence.start, sentence.end, self.side)
+
     def _closeness(self, sentence: EvidenceSentence, focus: np.ndarray | None) -> float:
         row = self.amap.rows.get(sentence.key)
         if focus is None or row is None:
@@ -66,7 +78,10 @@ class EvidencePicker:
         similar = [
             b.sentence
             for b in self.amap.evidence(kp_id)[:MAX_SIMILAR]
-            if b.score >= floor and self._usable(b.sentence, allow_seed) and b.sentence not in cards
+            if b.score >= floor
+            and self._usable(b.sentence, allow_seed)
+            and b.sentence not in cards
+            and self.clearly_serves(b.sentence)
         ]
         ranked_cards = sorted(
             enumerate(cards),
