@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
-from bot.verify.layers.syntax import is_hedged, predicates, same_word, snippet
+from bot.verify.layers.syntax import (
+    closest,
+    is_backgrounded,
+    is_hedged,
+    lemma,
+    modal_force,
+    predicates,
+    snippet,
+)
 
 CHECK = "modality"
+# Verbs too general to compare alone ("be", "have", "do").
+LIGHT = frozenset({"be", "have", "do"})
 
 
 def _mode(hedged: bool) -> str:
@@ -23,10 +33,23 @@ class ModalityJudge:
         evidence_preds = [t for t in predicates(nlp.parse(evidence)) if t.pos_ == "VERB"]
         findings: list[Finding] = []
         for token in predicates(nlp.parse(claim)):
-            if token.pos_ != "VERB":
+            if token.pos_ != "VERB" or is_backgrounded(token) or lemma(token) in LIGHT:
                 continue
-            matches = [e for e in evidence_preds if same_word(token, e)]
+            matches = [e for e in closest(token, evidence_preds) if not is_backgrounded(e)]
             hedged = is_hedged(token)
+            force = modal_force(token)
+            forces = {modal_force(e) for e in matches}
+            if matches and force == "necessary" and forces == {"possible"}:
+                findings.append(
+                    Finding(
+                        CHECK,
+                        snippet(token),
+                        snippet(matches[0]),
+                        f"the claim says '{token.text}' must or will happen; the evidence "
+                        "says only that it can",
+                    )
+                )
+                continue
             if matches and all(is_hedged(e) != hedged for e in matches):
                 findings.append(
                     Finding(
