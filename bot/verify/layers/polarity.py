@@ -217,7 +217,7 @@ class NegationJudge:
                         CHECK,
                         snippet(token),
                         snippet(other),
-                        f"the claim has '{token.text}' {_polarity(token)}, "
+                        f"negation mismatch: the claim has '{token.text}' {_polarity(token)}, "
                         f"the evidence has it {_polarity(other)}",
                     )
                 )
