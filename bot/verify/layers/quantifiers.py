@@ -130,4 +130,22 @@ class QuantifiersJudge:
                         f"the claim says '{word}'; the evidence states no such quantity",
                     )
                 )
+        findings += unconditional(normalize(claim), text)
         return refuse(CHECK, *findings) if findings else no_opinion(CHECK)
+
+
+# "without conditions" says the evidence's condition ("only if", "unless") is not there.
+_UNCONDITIONAL = ("unconditionally", "unconditional", "without conditions", "without condition",
+                  "without preconditions", "with no conditions", "no strings attached")  # fmt: skip
+_CONDITIONS = ("only if", "if", "unless", "provided that", "on condition", "conditioned",
+               "as long as", "so long as")  # fmt: skip
+
+
+def unconditional(claim: str, evidence: str) -> list[Finding]:
+    """A claim that drops the evidence's condition and says there is none."""
+    said = next((w for w in _UNCONDITIONAL if _has(claim, w)), None)
+    condition = next((w for w in _CONDITIONS if _has(evidence, w)), None)
+    if said is None or condition is None or _has(evidence, said):
+        return []
+    message = f"the claim says '{said}' but the evidence sets a condition ('{condition}')"
+    return [Finding(CHECK, said, condition, message)]

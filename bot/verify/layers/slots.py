@@ -22,9 +22,33 @@ CHECK = "roles"
 _NOMINAL = frozenset({"NOUN", "PROPN"})
 _CLAUSES = frozenset({"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis", "csubj", "acl"})
 # Prepositions whose object is a participant, by the slot it fills.
-_PREP_SLOTS = {"to": "to", "from": "from", "by": "doer", "against": "against", "toward": "to"}
+_PREP_SLOTS = {
+    "to": "to",
+    "from": "from",
+    "by": "doer",
+    "against": "against",
+    "toward": "to",
+    "in": "in",
+}
 # Verbs of saying and judging take many speakers and topics: their slots are not compared.
 _SKIP = frozenset({"say", "report", "add", "note", "write", "state", "include"})
+_SPEECH = frozenset(
+    [
+        "say",
+        "tell",
+        "report",
+        "announce",
+        "add",
+        "note",
+        "write",
+        "state",
+        "claim",
+        "argue",
+        "confirm",
+        "deny",
+        "ask",
+    ]
+)
 
 
 def _key(token: Token) -> str:
@@ -38,7 +62,12 @@ def _phrase(token: Token) -> set[str]:
     phrases of other prepositions it governs ("the case in Chicago" is "case", "chicago")."""
     found = {_key(token)} if token.pos_ in _NOMINAL else set()
     for child in token.children:
-        if child.dep_ in _CLAUSES or child.dep_ in {"appos", "relcl"}:
+        if child.dep_ == "acl" and child.lemma_.lower() in {"call", "name", "know"}:
+            for name in child.children:
+                if name.dep_ in {"oprd", "attr", "dobj", "xcomp"} and name.pos_ in _NOMINAL:
+                    found |= _phrase(name)
+            continue
+        if child.dep_ in (_CLAUSES - {"conj"}) | {"appos", "relcl"}:
             continue
         if child.dep_ != "conj" or child.pos_ in _NOMINAL:
             found |= _phrase(child)
@@ -92,7 +121,7 @@ def slot_swaps(claim: Doc, evidence: Doc) -> list[Finding]:
             (len(everyone & _participants(slots(m))), m) for m in closest(verb, evidence_verbs)
         ]
         best = max((score for score, _ in scored), default=0)
-        if best < 2:  # too little shared to say the two verbs are the same event
+        if best < 1:
             continue
         for match in (m for score, m in scored if score == best):
             theirs = slots(match)
@@ -120,35 +149,98 @@ def slot_swaps(claim: Doc, evidence: Doc) -> list[Finding]:
     return findings
 
 
+def heads(verb: Token) -> dict[str, str]:
+    """The head noun of each slot of a verb ("doer": "speech", "done": "statement")."""
+    found: dict[str, str] = {}
+    for child in verb.children:
+        if child.pos_ not in _NOMINAL:
+            continue
+        if child.dep_ == "nsubj":
+            found["doer"] = _key(child)
+        elif child.dep_ in {"nsubjpass", "dobj"}:
+            found["done"] = _key(child)
+    for child in verb.children:
+        if child.dep_ == "agent":
+            noun = next((n for n in child.children if n.pos_ in _NOMINAL), None)
+            if noun is not None:
+                found["doer"] = _key(noun)
+    return found
+
+
 def doer_swaps(claim: Doc, evidence: Doc) -> list[Finding]:
-    """Two doers traded between two verbs: the claim has X ask and Y give where the evidence
-    has Y ask and X give."""
-
-    def doers(doc: Doc) -> list[tuple[Token, set[str]]]:
-        return [(v, slots(v).get("doer", set())) for v in _verbs(doc)]
-
-    claim_doers, evidence_doers = doers(claim), doers(evidence)
-    for i, (first, mine_first) in enumerate(claim_doers):
-        for second, mine_second in claim_doers[i + 1 :]:
-            if not mine_first or not mine_second or mine_first & mine_second:
-                continue
-            for a, theirs_a in evidence_doers:
-                if lemma(a) != lemma(first) or not theirs_a & mine_second or theirs_a & mine_first:
-                    continue
-                for b, theirs_b in evidence_doers:
-                    if (
-                        lemma(b) == lemma(second)
-                        and theirs_b & mine_first
-                        and not (theirs_b & mine_second)
-                    ):
+    """Two participants traded between two verbs: the claim has X ask and Y give where the
+    evidence has Y ask and X give; or "judged the statement ... the speech met" for "judged
+    the speech ... the statement met"."""
+    claim_heads = [(v, heads(v)) for v in _verbs(claim)]
+    evidence_heads = [(v, heads(v)) for v in _verbs(evidence)]
+    for i, (first, mine_first) in enumerate(claim_heads):
+        for second, mine_second in claim_heads[i + 1 :]:
+            for s1, x in mine_first.items():
+                for s2, y in mine_second.items():
+                    if x == y:
+                        continue
+                    a = any(lemma(v) == lemma(first) and h.get(s1) == y for v, h in evidence_heads)
+                    b = any(lemma(v) == lemma(second) and h.get(s2) == x for v, h in evidence_heads)
+                    if a and b:
                         return [
                             Finding(
                                 CHECK,
                                 snippet(first),
-                                snippet(a),
-                                f"the claim has {', '.join(sorted(mine_first))} '{first.text}'"
-                                f" and {', '.join(sorted(mine_second))} '{second.text}'; the "
-                                "evidence has them the other way round",
+                                snippet(second),
+                                f"the claim has {x} with '{first.text}' and {y} with "
+                                f"'{second.text}'; the evidence has them the other way round",
                             )
                         ]
+    return []
+
+
+def _stated_doers(verb: Token) -> set[str]:
+    """The doers a verb's own subject or "by" phrase names (not one read off a modifier)."""
+    found: set[str] = set()
+    for child in verb.children:
+        if child.dep_ == "nsubj" and child.pos_ in _NOMINAL:
+            found |= _phrase(child)
+        elif child.dep_ == "agent":
+            for noun in child.children:
+                if noun.pos_ in _NOMINAL:
+                    found |= _phrase(noun)
+    return found
+
+
+def other_doers(claim: Doc, evidence: Doc) -> list[Finding]:
+    """A named doer where the evidence's same act, done to the same thing, has another doer
+    ("Israel accepted" for "both sides accepted", "raised by Netanyahu" for "raised by
+    Dermer"). Verbs of saying are left out: many speakers say many things."""
+    evidence_verbs = [v for v in _verbs(evidence) if lemma(v) not in _SPEECH]
+    for verb in _verbs(claim):
+        if lemma(verb) in _SPEECH:
+            continue
+        named = {
+            _key(t)
+            for t in [
+                *verb.children,
+                *(n for c in verb.children if c.dep_ == "agent" for n in c.children),
+            ]
+            if t.pos_ == "PROPN" and t.dep_ in {"nsubj", "pobj"}
+        }
+        if not named:
+            continue
+        done = slots(verb).get("done", set())
+        matches = [
+            m
+            for m in evidence_verbs
+            if lemma(m) == lemma(verb) and (not done or done & slots(m).get("done", set()))
+        ]
+        doers = [_stated_doers(m) for m in matches]
+        if not matches or not all(doers) or any(named & d for d in doers):
+            continue
+        return [
+            Finding(
+                CHECK,
+                snippet(verb),
+                snippet(matches[0]),
+                f"the claim has {', '.join(sorted(named))} as the one who '{verb.text}'; in "
+                f"the evidence it is {', '.join(sorted(doers[0]))}",
+            )
+        ]
     return []

@@ -143,6 +143,14 @@ HEDGE_NOUNS = frozenset(
         "fear",
         "condition",
         "commitment",
+        "process",
+        "procedure",
+        "mechanism",
+        "effort",
+        "attempt",
+        "bid",
+        "request",
+        "demand",
     ]
 )
 
@@ -172,8 +180,14 @@ def expand(token: Token) -> frozenset[str]:
     base = lemma(token)
     pos = nlp.wordnet_pos(token.pos_)
     found = nlp.synonyms(base, pos) | nlp.related_forms(base)
+    # "step down", and a light verb with its bare noun: "take place", "take part".
     particle = next(
-        (c.lower_ for c in token.children if c.dep_ in {"prt", "advmod"} and c.i == token.i + 1),
+        (
+            c.lower_
+            for c in token.children
+            if c.i == token.i + 1
+            and (c.dep_ in {"prt", "advmod"} or (c.dep_ == "dobj" and c.tag_ == "NN"))
+        ),
         None,
     )
     if particle:  # "step down" ~ resign ~ resignation
@@ -286,8 +300,10 @@ def is_hedged(token: Token) -> bool:
     # "agreed to set up", "told Hamas to close", "forces were to leave": an infinitive states
     # what is to happen, unless its verb entails it ("managed to leave").
     # An infinitive that is its verb's subject ("it made sense to talk") states no plan.
-    copula = parent.head if parent.dep_ == "attr" else parent  # "it is a crime to provide"
-    extraposed = any(c.dep_ == "nsubj" and c.lower_ == "it" for c in copula.children)
+    # "it is a crime to provide", "it made little sense to talk"
+    extraposed = any(
+        c.dep_ == "nsubj" and c.lower_ == "it" for v in (parent, parent.head) for c in v.children
+    )
     if (
         to
         and head.dep_ in {"xcomp", "ccomp", "acl", "relcl"}

@@ -68,9 +68,10 @@ _TIME_WORDS = frozenset(
 
 def _is_time(token: Token) -> bool:
     """A duration or date ("after 584 days", "before 2020"), not an event."""
-    return (
-        token.lemma_.lower() in _TIME_WORDS or token.ent_type_ in {"DATE", "TIME"} or token.like_num
-    )
+    # "the July 2025 plea" is an event inside a date's entity; only a time word or a number is
+    # a time.
+    named_time = token.ent_type_ in {"DATE", "TIME"} and token.pos_ in {"PROPN", "NUM"}
+    return token.lemma_.lower() in _TIME_WORDS or named_time or token.like_num
 
 
 # Verbs that carry no event of their own: "the resignation came after ..." is the resignation.
