@@ -77,6 +77,15 @@ CASES = [
          "the parks.",
          "Under the scheme, the parks would be run by a fund overseen by a panel chaired by "
          "the mayor."),
+    case("modality", True, "an event noun that is only scheduled is not done",
+         "The defendant was sentenced to ten years after his plea.",
+         "The defendant faced ten years after his plea, with sentencing set for 3 June."),
+    case("modality", False, "a conjunct shares its first verb's modality",
+         "The union said it was prepared to talk with the owners and to reach a deal soon.",
+         "The union said it was ready for talks with the owners and for reaching a deal soon."),
+    case("temporal", False, "'at once' is not a temporal connective",
+         "The mayor called on the firm to stop the works at once so the road could reopen.",
+         "The mayor said the firm must stop the works immediately so the road could reopen."),
     # roles and argument slots
     case("roles", True, "a passive destination swapped with the subject's modifier",
          "The Lyon file was sent to the office in Paris.",

@@ -316,7 +316,13 @@ def is_hedged(token: Token) -> bool:
         return True
     if head.dep_ in {"acl", "relcl", "pcomp", "pobj"} and lemma(parent) in HEDGE_NOUNS:
         return True
-    grand = parent.head
+    # "prepared to talk and to reach": a conjunct shares its first verb's modality.
+    if head.dep_ == "conj" and parent.pos_ == "VERB" and parent is not head and is_hedged(parent):
+        return True
+    preposition = parent
+    while preposition.dep_ == "conj" and preposition.head is not preposition:
+        preposition = preposition.head  # "ready for dialogue and for reaching ..."
+    grand = preposition.head
     return head.dep_ == "pcomp" and (
         lemma(grand) in HEDGE_NOUNS | HEDGE_GOVERNORS | DISCUSSING_VERBS
         or (grand.pos_ == "ADJ" and lemma(grand) in HEDGE_ADJECTIVES)
@@ -329,6 +335,16 @@ def modal_force(token: Token) -> str:
     if auxes & NECESSITY:
         return "necessary"
     return "possible" if auxes & POSSIBILITY else ""
+
+
+def noun_hedged(noun: Token) -> bool:
+    """Whether an event noun is only planned: "sentencing set for January", "a plan to
+    release", "the scheduled vote"."""
+    if any(c.dep_ in {"acl", "amod"} and lemma(c) in HEDGE_GOVERNORS for c in noun.children):
+        return True
+    return (
+        noun.dep_ in {"dobj", "nsubjpass", "nsubj", "pobj"} and lemma(noun.head) in HEDGE_GOVERNORS
+    )
 
 
 def is_backgrounded(token: Token) -> bool:

@@ -31,6 +31,13 @@ def _object(marker: Token) -> Token | None:
             return child
         if child.dep_ == "prep":  # "prior to X", "ahead of X"
             return _object(child)
+    # A misparse left the preposition without its object: the first noun after it, up to
+    # the clause's comma ("After the July plea, ..." read with "plea" as a subject).
+    for token in marker.doc[marker.i + 1 : marker.sent.end]:
+        if token.is_punct:
+            break
+        if token.pos_ == "NOUN":
+            return token
     return None
 
 
@@ -117,6 +124,8 @@ def _raw_pairs(doc: Doc) -> list[tuple[Token, Token]]:
             continue
         if word not in BEFORE | AFTER:
             continue
+        if word == "once" and token.i > 0 and doc[token.i - 1].lower_ == "at":
+            continue  # "at once" is "immediately", not "after"
         sub = _object(token)
         main = clause_head(token.head if token.dep_ != "mark" else token.head.head)
         if sub is None or main is sub or _is_time(sub):
