@@ -166,7 +166,7 @@ def values(doc: Doc) -> list[Value]:
 # Units of time in hours: "three days" is "72 hours".
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "week": 168}
 # Words that state a count without a digit.
-COUNT_WORDS = {"twice": 2, "both": 2, "once": 1, "dozen": 12}
+COUNT_WORDS = {"twice": 2, "both": 2, "once": 1, "single": 1, "dozen": 12}
 _KINDS = {"day": {"day", "ordinal"}, "ordinal": {"ordinal", "day"}}
 
 
@@ -244,7 +244,11 @@ class NumbersJudge:
                     )
                 )
                 continue
-            if not any(_same_unit(value.unit, v.unit) or _same_time(value, v) for v in same):
+            # A year, month or day dates something ("the 1997 consequences"): it counts nothing.
+            dating = value.kind in {"year", "month", "day"}
+            if not dating and not any(
+                _same_unit(value.unit, v.unit) or _same_time(value, v) for v in same
+            ):
                 other = same[0]
                 findings.append(
                     Finding(

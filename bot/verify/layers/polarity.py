@@ -11,6 +11,7 @@ from bot.verify.layers.syntax import (
     closest,
     has_negator,
     is_backgrounded,
+    is_conditional,
     is_negated,
     lemma,
     normalize,
@@ -105,10 +106,13 @@ def modifier_antonyms(claim: Doc, evidence: Doc) -> list[Finding]:
         if token.lower_ in evidence_words or lemma(token) in evidence_words:
             continue
         pos = nlp.wordnet_pos(token.pos_)
+        claim_words = {lemma(t) for t in claim}
         rivals = [
             t
             for t in evidence
-            if t.pos_ == token.pos_ and lemma(t) in nlp.antonyms(lemma(token), pos)
+            if t.pos_ == token.pos_
+            and lemma(t) in nlp.antonyms(lemma(token), pos)
+            and lemma(t) not in claim_words
         ]
         if rivals:
             findings.append(
@@ -210,7 +214,9 @@ class NegationJudge:
             # The parse may misplace a negation; a flip counts only when the affirmed side's
             # sentence holds no negating word at all.
             affirmed = [e for e in matches if not is_negated(e)] if negated else [token]
-            if flipped and all(not has_negator(a) for a in affirmed):
+            # A condition ("if the PLO condemned it") asserts neither polarity.
+            conditional = any(is_conditional(t) for t in [token, *matches])
+            if flipped and not conditional and all(not has_negator(a) for a in affirmed):
                 other = matches[0]
                 findings.append(
                     Finding(
@@ -244,8 +250,13 @@ class NegationJudge:
             if matches and not still:
                 continue
             opposite = opposites(token)
+            claim_words = {lemma(t) for t in claim_doc}
             rivals = [
-                e for e in evidence_preds if lemma(e) in opposite and is_negated(e) == negated
+                e
+                for e in evidence_preds
+                if lemma(e) in opposite
+                and is_negated(e) == negated
+                and lemma(e) not in claim_words  # "alive or dead" names both poles
             ]
             if rivals:
                 findings.append(

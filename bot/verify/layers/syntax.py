@@ -21,6 +21,7 @@ NEGATING_GOVERNORS = frozenset({"refuse", "fail", "deny", "decline", "reject", "
 NESTED_CLAUSES = frozenset(
     {"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis", "csubj", "acl", "pcomp"}
 )
+NEGATING_NOUNS = frozenset({"failure", "refusal", "reluctance", "inability"})
 PROPOSITION_VERBS = frozenset(
     ["say", "announce", "report", "see", "expect", "predict", "guarantee"]
 )
@@ -123,6 +124,7 @@ HEDGE_GOVERNORS = frozenset(
         "schedule",
         "due",
         "agree",
+        "advise",
         "commit",
         "decide",
         "undertake",
@@ -248,8 +250,11 @@ def _verb_negated(verb: Token) -> bool:
     # "refused to release", "failed to reach": the complement is negated.
     if verb.dep_ in {"xcomp", "ccomp"} and lemma(verb.head) in NEGATING_GOVERNORS:
         return True
-    # "without consulting": a preposition negates its clause.
-    if verb.dep_ == "pcomp" and verb.head.lower_ == "without":
+    # "without consulting", "advised against meeting": a preposition negates its clause.
+    if verb.dep_ == "pcomp" and verb.head.lower_ in {"without", "against"}:
+        return True
+    # "its failure to accept", "his refusal to meet": the noun negates its infinitive.
+    if verb.dep_ == "acl" and lemma(verb.head) in NEGATING_NOUNS:
         return True
     # The auxiliary of an "acomp"/copula clause carries the negation ("is not unanimous").
     return verb.dep_ == "acomp" and any(c.dep_ == "neg" for c in verb.head.children)
@@ -335,6 +340,13 @@ def modal_force(token: Token) -> str:
     if auxes & NECESSITY:
         return "necessary"
     return "possible" if auxes & POSSIBILITY else ""
+
+
+def is_conditional(token: Token) -> bool:
+    """Whether the predicate's clause is a condition ("if it condemned", "unless it agreed")."""
+    return any(
+        c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in clause_head(token).children
+    )
 
 
 def noun_hedged(noun: Token) -> bool:
