@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
 from bot.verify.layers.names import ALIASES
-from bot.verify.layers.slots import doer_swaps, other_doers, slot_swaps
+from bot.verify.layers.slots import doer_swaps, other_doers, promoted_modifiers, slot_swaps
 from bot.verify.layers.syntax import lemma, normalize, same_word, snippet
 
 if TYPE_CHECKING:
@@ -208,6 +208,7 @@ class RolesJudge:
         findings += slot_swaps(nlp.parse(claim), nlp.parse(evidence))
         findings += doer_swaps(nlp.parse(claim), nlp.parse(evidence))
         findings += other_doers(nlp.parse(claim), nlp.parse(evidence))
+        findings += promoted_modifiers(nlp.parse(claim), nlp.parse(evidence))
         for event in events(nlp.parse(claim)):
             same = [e for e in evidence_events if same_word(event.verb, e.verb)]
             if not same or any(e.agents & event.agents for e in same):

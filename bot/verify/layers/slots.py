@@ -32,6 +32,9 @@ _PREP_SLOTS = {
 }
 # Verbs of saying and judging take many speakers and topics: their slots are not compared.
 _SKIP = frozenset({"say", "report", "add", "note", "write", "state", "include"})
+_GIVING = frozenset(
+    ["give", "send", "hand", "provide", "offer", "pay", "sell", "transfer", "lend", "deliver"]
+)
 _SPEECH = frozenset(
     [
         "say",
@@ -243,4 +246,45 @@ def other_doers(claim: Doc, evidence: Doc) -> list[Finding]:
                 f"the evidence it is {', '.join(sorted(doers[0]))}",
             )
         ]
+    return []
+
+
+def promoted_modifiers(claim: Doc, evidence: Doc) -> list[Finding]:
+    """The claim's object is only a modifier of the evidence's object: "supported Bowman"
+    where the evidence says "supported the challengers to Bowman"."""
+    claim_words = {_key(t) for t in claim if t.pos_ in _NOMINAL} | {
+        lemma(t) for t in claim if t.pos_ in _NOMINAL
+    }
+    evidence_verbs = _verbs(evidence)
+    for verb in _verbs(claim):
+        mine = heads(verb).get("done")
+        if mine is None:
+            continue
+        for match in (m for m in evidence_verbs if lemma(m) == lemma(verb)):
+            object_ = next((c for c in match.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+            if object_ is None or object_.pos_ not in _NOMINAL or _key(object_) == mine:
+                continue
+            # Only a relation to another party ("challengers to Bowman"), not "of" or a
+            # compound ("a group of Americans", "the Hamas delegation" still are them).
+            # The parse may hang "to Bowman" on the verb; a verb of giving takes its "to".
+            holders = [object_] if lemma(match) in _GIVING else [object_, match]
+            inside = {
+                _key(n)
+                for holder in holders
+                for prep in holder.children
+                if prep.dep_ in {"prep", "dative"}
+                and prep.lower_ in {"to", "for", "against", "with"}
+                for n in prep.subtree
+                if n.pos_ in _NOMINAL
+            }
+            if mine in inside and _key(object_) not in claim_words:
+                return [
+                    Finding(
+                        CHECK,
+                        snippet(verb),
+                        snippet(match),
+                        f"the claim has {mine} as what '{verb.text}' acts on; in the "
+                        f"evidence it acts on {object_.text}, with {mine} only under it",
+                    )
+                ]
     return []
