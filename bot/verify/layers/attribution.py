@@ -70,6 +70,30 @@ DESCRIBING_VERBS = frozenset(
 FACTIVE_VERBS = frozenset(
     ["show", "prove", "establish", "demonstrate", "confirm", "reveal", "find", "know"]
 )
+# Verbs by which a claim names who said it: "X reported that V", "X warned that V" (the claim
+# is then an attributed claim, judged as the source's statement).
+CLAIM_SOURCES = frozenset(
+    [
+        "report",
+        "warn",
+        "announce",
+        "acknowledge",
+        "admit",
+        "confirm",
+        "deny",
+        "predict",
+        "ask",
+        "declare",
+        "insist",
+        "urge",
+        "tell",
+        "write",
+        "add",
+        "stress",
+        "emphasize",
+        "caution",
+    ]
+)
 # "According to final results", "the plan said": a record's content, not someone's view.
 RECORDS = frozenset(
     [
@@ -123,16 +147,47 @@ _FRAMES = re.compile(
 )
 
 
-def _reporters(doc: Doc | Span) -> list[Token]:
+def _subjects(verb: Token) -> list[Token]:
+    """The verb's subjects; a participle or conjunct without one shares its head's ("Trump
+    defended the talks, saying ...")."""
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects and verb.dep_ in {"advcl", "conj"} and verb.head is not verb:
+        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return subjects
+
+
+def _reported_part(verb: Token) -> set[int]:
+    """The tokens a verb of saying reports: its complements and a "because" clause after it,
+    and any "that"-clause the parse hung on one of its modifiers ("said on 11 May that ...")."""
+    found: set[int] = set()
+    for child in verb.children:
+        sub = list(child.subtree)
+        described = child.dep_ == "prep" and child.lower_ == "as"
+        if (
+            child.dep_ in {"ccomp", "xcomp", "oprd", "dobj"}
+            or (described and lemma(verb) in DESCRIBING_VERBS)
+            or child.dep_ == "advcl"
+            and any(c.dep_ == "ccomp" and c.i < child.i for c in verb.children)
+        ):
+            found |= {t.i for t in sub}
+        elif child.dep_ not in {"nsubj", "nsubjpass", "aux", "neg", "punct", "cc"}:
+            mark = next(
+                (t for t in sub if t.dep_ == "mark" and t.lower_ in {"that", "whether"}), None
+            )
+            if mark is not None:
+                found |= {t.i for t in sub if t.i >= mark.i}
+    return found
+
+
+def _reporters(doc: Doc | Span, verbs: frozenset[str] | None = None) -> list[Token]:
     """Verbs of saying, believing or showing that have a real subject and a complement."""
+    verbs = verbs if verbs is not None else REPORTING_VERBS | FACTIVE_VERBS
     found: list[Token] = []
     for token in doc:
-        if token.pos_ != "VERB" or lemma(token) not in REPORTING_VERBS | FACTIVE_VERBS:
+        if token.pos_ != "VERB" or lemma(token) not in verbs:
             continue
-        subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
-        reports = token.dep_ == "parataxis" or any(
-            c.dep_ in {"ccomp", "xcomp", "oprd", "dobj"} for c in token.children
-        )
+        subjects = _subjects(token)
+        reports = token.dep_ == "parataxis" or bool(_reported_part(token))
         speakers = [s for s in subjects if s.lower_ not in {"it", "there"}]
         if reports and speakers and not all(lemma(s) in RECORDS for s in speakers):
             found.append(token)
@@ -155,12 +210,7 @@ def attributed_tokens(doc: Doc) -> set[int]:
                 continue
             if verb.dep_ == "parataxis":
                 found |= {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
-            for child in verb.children:
-                described = child.dep_ == "prep" and child.lower_ == "as"
-                if child.dep_ in {"ccomp", "xcomp", "oprd", "dobj"} or (
-                    described and lemma(verb) in DESCRIBING_VERBS
-                ):
-                    found |= {t.i for t in child.subtree}
+            found |= _reported_part(verb)
     return found
 
 
@@ -206,7 +256,9 @@ class AttributionJudge:
         attributed = content_lemmas(t for t in evidence_doc if t.i in inside)
         plain = content_lemmas(t for t in evidence_doc if t.i not in inside)
         only_attributed = (claim_lemmas & attributed) - plain
-        if len(only_attributed) < max(1, round(0.3 * len(claim_lemmas))):
+        # The claim's main predicate found only in a view is that view, however few words.
+        roots = {lemma(t) for t in claim_doc if t.dep_ == "ROOT"} & only_attributed
+        if not roots and len(only_attributed) < max(1, round(0.3 * len(claim_lemmas))):
             return no_opinion(CHECK)
         source = next(
             s
@@ -214,9 +266,12 @@ class AttributionJudge:
             if any(t.i in inside and lemma(t) in only_attributed for t in s)
         )
         marker = _marker(source)
-        claim_reporters = _reporters(claim_doc)
+        claim_reporters = _reporters(claim_doc, REPORTING_VERBS | FACTIVE_VERBS | CLAIM_SOURCES)
         claim_verb = claim_reporters[0] if claim_reporters else None
-        if claim_verb is not None and lemma(claim_verb) in FACTIVE_VERBS:
+        # "X showed that V" presents V as established, unless a verb of saying frames it all
+        # ("Hamas had shown good faith, Trump said").
+        saying = [v for v in claim_reporters if lemma(v) not in FACTIVE_VERBS]
+        if claim_verb is not None and lemma(claim_verb) in FACTIVE_VERBS and not saying:
             return refuse(
                 CHECK,
                 Finding(

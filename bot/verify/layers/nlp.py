@@ -112,3 +112,42 @@ def related_forms(lemma: str) -> frozenset[str]:
             if word.name().lower() == lemma.lower():
                 found |= set(_related(word, "+"))
     return frozenset(found)
+
+
+# How far up WordNet's hierarchy a word still names its kind ("assassinate" is a "kill").
+HYPERNYM_DEPTH = 3
+
+
+@lru_cache(maxsize=16384)
+def hypernyms(lemma: str, pos: str | None) -> frozenset[str]:
+    """Lemmas of the more general words of the lemma's frequent senses, a few levels up."""
+    found: set[str] = set()
+    frontier = _synsets(lemma, pos)[:SYNONYM_SENSES]
+    for _ in range(HYPERNYM_DEPTH):
+        frontier = [h for s in frontier for h in [*s.hypernyms(), *s.instance_hypernyms()]]
+        for synset in frontier:
+            found |= {name.lower().replace("_", " ") for name in synset.lemma_names()}
+    return frozenset(found)
+
+
+@lru_cache(maxsize=16384)
+def similar(lemma: str) -> frozenset[str]:
+    """Adjectives WordNet lists as similar to the lemma's frequent senses ("major" ~
+    "significant"), both ways through the satellite's head."""
+    found: set[str] = set()
+    for synset in _synsets(lemma, "a")[:SYNONYM_SENSES]:
+        for other in [*synset.similar_tos(), *synset.also_sees()]:
+            found |= {name.lower().replace("_", " ") for name in other.lemma_names()}
+    return frozenset(found)
+
+
+@lru_cache(maxsize=16384)
+def kin(lemma: str, pos: str | None) -> frozenset[str]:
+    """A loose family of the lemma: the words of every sense, and of the senses one level up
+    (for a check that asks only whether two words may name the same event)."""
+    found = {lemma.lower()}
+    for synset in _synsets(lemma, pos):
+        found |= {name.lower().replace("_", " ") for name in synset.lemma_names()}
+        for parent in synset.hypernyms():
+            found.add("^" + parent.name())
+    return frozenset(found)

@@ -93,6 +93,46 @@ def _owner(token: Token) -> str:
     return subject.lower_ if subject is not None and subject.pos_ == "PROPN" else ""
 
 
+def _is_month(token: Token) -> bool:
+    low = token.lower_.rstrip(".")
+    return low in MONTHS and token.text[:1].isupper() and (low != "may" or bool(token.ent_type_))
+
+
+def _day(token: Token) -> int | None:
+    """The day of the month a token next to a month name writes ("13 January"), or None."""
+    parsed = _number(token)
+    if parsed is None or parsed[1] not in {"number", "ordinal"} or not 1 <= parsed[0] <= 31:
+        return None
+    doc = token.doc
+    near = [doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(doc)]
+    return int(parsed[0]) if any(_is_month(t) for t in near) else None
+
+
+def _next_to_month(token: Token) -> bool:
+    return _day(token) is not None
+
+
+def _year(token: Token) -> int | None:
+    parsed = _number(token)
+    return int(parsed[0]) if parsed is not None and parsed[1] == "year" else None
+
+
+def dates(doc: Doc) -> set[tuple[int, int, int | None]]:
+    """Full dates written in ``doc`` as (day, month, year), year None when not written
+    ("13 January 2026", "January 13, 2026", "on 5 October")."""
+    found: set[tuple[int, int, int | None]] = set()
+    for token in doc:
+        if not _is_month(token):
+            continue
+        month = MONTHS[token.lower_.rstrip(".")]
+        days = [d for i in (token.i - 1, token.i + 1) if 0 <= i < len(doc) and (d := _day(doc[i]))]
+        if not days:
+            continue
+        years = [y for t in doc[token.i + 1 : token.i + 4] if (y := _year(t)) is not None]
+        found.add((days[0], month, years[0] if years else None))
+    return found
+
+
 def values(doc: Doc) -> list[Value]:
     """The numbers, ordinals, years and months written in ``doc``, scales applied."""
     found: list[Value] = []
@@ -109,6 +149,8 @@ def values(doc: Doc) -> list[Value]:
         ):
             continue
         value, kind = parsed
+        if kind in {"number", "ordinal"} and _next_to_month(token):
+            kind = "day"  # "13 January", "December 15": a day of the month, not a count
         following = token.nbor() if token.i + 1 < len(doc) else None
         if following is not None and following.lower_ in SCALES:
             value *= SCALES[following.lower_]
@@ -121,10 +163,41 @@ def values(doc: Doc) -> list[Value]:
     return found
 
 
+# Units of time in hours: "three days" is "72 hours".
+HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "week": 168}
+# Words that state a count without a digit.
+COUNT_WORDS = {"twice": 2, "both": 2, "once": 1, "single": 1, "dozen": 12}
+_KINDS = {"day": {"day", "ordinal"}, "ordinal": {"ordinal", "day"}}
+
+
 def _same_unit(a: str, b: str) -> bool:
     if not a or not b or a == b:
         return True
     return b in nlp.synonyms(a, "n") or a in nlp.synonyms(b, "n")
+
+
+def same_value(claim: Value, evidence: Value) -> bool:
+    """The same number of the same kind ("two weeks" is not "February"), or the same span of
+    time in other units ("three days", "72 hours")."""
+    if claim.kind != evidence.kind and evidence.kind not in _KINDS.get(claim.kind, ()):
+        return False
+    return claim.value == evidence.value or _same_time(claim, evidence)
+
+
+def _same_time(claim: Value, evidence: Value) -> bool:
+    """The same span of time in two units ("three days", "72 hours")."""
+    if claim.unit not in HOURS or evidence.unit not in HOURS:
+        return False
+    return abs(claim.value * HOURS[claim.unit] - evidence.value * HOURS[evidence.unit]) < 1e-6
+
+
+def _counts(doc: Doc) -> list[Value]:
+    """Counts written as words ("twice", "both"): they license the claim's "two"."""
+    return [
+        Value(float(COUNT_WORDS[t.lower_]), "number", "", t.text)
+        for t in doc
+        if t.lower_ in COUNT_WORDS
+    ]
 
 
 class NumbersJudge:
@@ -134,10 +207,24 @@ class NumbersJudge:
 
     def judge(self, claim: str, evidence: str) -> Verdict:
         """Each claim value must be in the evidence, counting the same thing."""
-        evidence_values = values(nlp.parse(evidence))
+        evidence_doc, claim_doc = nlp.parse(evidence), nlp.parse(claim)
+        evidence_values = values(evidence_doc)
+        counted = evidence_values + _counts(evidence_doc)
         findings: list[Finding] = []
-        for value in values(nlp.parse(claim)):
-            same = [v for v in evidence_values if v.value == value.value]
+        evidence_dates = dates(evidence_doc)
+        for day, month, year in dates(claim_doc):
+            known = [d for d in evidence_dates if d[:2] == (day, month)]
+            if year is not None and known and all(d[2] not in {year, None} for d in known):
+                findings.append(
+                    Finding(
+                        CHECK,
+                        f"{day}/{month}/{year}",
+                        ", ".join(f"{d}/{m}/{y}" for d, m, y in sorted(known, key=str)),
+                        f"the date {day}/{month}/{year} has another year in the evidence",
+                    )
+                )
+        for value in values(claim_doc):
+            same = [v for v in counted if same_value(value, v)]
             if not same:
                 findings.append(
                     Finding(
@@ -157,7 +244,11 @@ class NumbersJudge:
                     )
                 )
                 continue
-            if not any(_same_unit(value.unit, v.unit) for v in same):
+            # A year, month or day dates something ("the 1997 consequences"): it counts nothing.
+            dating = value.kind in {"year", "month", "day"}
+            if not dating and not any(
+                _same_unit(value.unit, v.unit) or _same_time(value, v) for v in same
+            ):
                 other = same[0]
                 findings.append(
                     Finding(

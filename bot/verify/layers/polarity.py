@@ -7,16 +7,21 @@ from typing import TYPE_CHECKING
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
 from bot.verify.layers.syntax import (
+    clause_head,
+    closest,
     has_negator,
+    is_backgrounded,
+    is_conditional,
     is_negated,
     lemma,
+    normalize,
+    noun_negated,
     predicates,
-    same_word,
     snippet,
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 CHECK = "negation"
 # Opposites WordNet does not pair (or pairs only under a rare sense), for this domain.
@@ -68,6 +73,126 @@ def opposites(token: Token) -> set[str]:
     return set(nlp.antonyms(base, nlp.wordnet_pos(token.pos_))) | DOMAIN_ANTONYMS.get(base, set())
 
 
+def _subject(token: Token) -> frozenset[str]:
+    """The words of the predicate's subject with its modifiers ("afghan", "taliban"); a
+    relative clause's subject is the noun it modifies."""
+    head = clause_head(token)
+    for verb in (head, head.head if head.dep_ == "conj" else head):
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None:
+            if subject.tag_ == "WDT" and verb.dep_ == "relcl":
+                subject = verb.head
+            modifiers = [c for c in subject.children if c.dep_ in {"amod", "compound"}]
+            return frozenset(lemma(t) for t in [subject, *modifiers])
+    return frozenset()
+
+
+def same_subject(token: Token, matches: list[Token]) -> list[Token]:
+    """The matches about the claim's subject, when some are ("the Afghan Taliban was never
+    designated" is compared with that clause, not with "the Pakistani Taliban, which was")."""
+    subject = _subject(token)
+    shared = [(len(subject & _subject(m)), m) for m in matches]
+    best = max((n for n, _ in shared), default=0)
+    return [m for n, m in shared if n == best] if best else matches
+
+
+def modifier_antonyms(claim: Doc, evidence: Doc) -> list[Finding]:
+    """ "directly" where the evidence says "indirectly", "unsuccessful" for "successful"."""
+    evidence_words = {lemma(t) for t in evidence} | {t.lower_ for t in evidence}
+    findings: list[Finding] = []
+    for token in claim:
+        if token.pos_ not in {"ADJ", "ADV"} or not token.is_alpha:
+            continue
+        if token.lower_ in evidence_words or lemma(token) in evidence_words:
+            continue
+        pos = nlp.wordnet_pos(token.pos_)
+        claim_words = {lemma(t) for t in claim}
+        rivals = [
+            t
+            for t in evidence
+            if t.pos_ == token.pos_
+            and lemma(t) in nlp.antonyms(lemma(token), pos)
+            and lemma(t) not in claim_words
+        ]
+        if rivals:
+            findings.append(
+                Finding(
+                    CHECK,
+                    snippet(token),
+                    snippet(rivals[0]),
+                    f"the claim says '{token.text}' where the evidence says '{rivals[0].text}'",
+                )
+            )
+    return findings
+
+
+# "A rather than B", "A instead of B", "A, not B": the evidence rules B out.
+_EXCLUDING = ("rather than", "instead of", "and not", "but not", "not")
+
+
+def _excluded(evidence: Doc) -> list[Token]:
+    """Head nouns the evidence rules out with "rather than", "instead of" or "not B"."""
+    found: list[Token] = []
+    for token in evidence:
+        previous = evidence[token.i - 1].lower_ if token.i > 0 else ""
+        if (previous, token.lower_) not in {("rather", "than"), ("instead", "of")}:
+            continue
+        start = token.i + 1
+        for t in evidence[start : start + 6]:
+            if t.pos_ in {"NOUN", "PROPN"}:
+                found.append(t)
+                break
+    return found
+
+
+def excluded_items(claim: Doc, evidence: Doc) -> list[Finding]:
+    """A claim that affirms what the evidence rules out ("agreed to a corridor as well as a
+    ceasefire" where the evidence says "a corridor rather than a ceasefire")."""
+    findings: list[Finding] = []
+    claim_text = normalize(claim.text)
+    if any(f" {m} " in f" {claim_text} " for m in _EXCLUDING) or has_any_negator(claim):
+        return findings
+    for noun in _excluded(evidence):
+        mine = [t for t in claim if t.pos_ in {"NOUN", "PROPN"} and lemma(t) == lemma(noun)]
+        if mine:
+            findings.append(
+                Finding(
+                    CHECK,
+                    snippet(mine[0]),
+                    snippet(noun),
+                    f"the claim affirms '{mine[0].text}', which the evidence rules out",
+                )
+            )
+    return findings
+
+
+def denied_nouns(claim: Doc, evidence: Doc) -> list[Finding]:
+    """ "without any contact" where the evidence has "after direct contacts" (and back)."""
+    findings: list[Finding] = []
+    for token in claim:
+        if token.pos_ != "NOUN" or not _is_without(token):
+            continue
+        same = [t for t in evidence if t.pos_ == "NOUN" and lemma(t) == lemma(token)]
+        if same and not any(noun_negated(t) or _is_without(t) for t in same):
+            findings.append(
+                Finding(
+                    CHECK,
+                    snippet(token),
+                    snippet(same[0]),
+                    f"the claim denies '{token.text}'; the evidence has it",
+                )
+            )
+    return findings
+
+
+def _is_without(noun: Token) -> bool:
+    return noun.dep_ == "pobj" and noun.head.lower_ == "without"
+
+
+def has_any_negator(doc: Doc) -> bool:
+    return any(t.dep_ == "neg" or t.lower_ in {"no", "never", "without", "none"} for t in doc)
+
+
 def _polarity(token: Token) -> str:
     return "negated" if is_negated(token) else "affirmed"
 
@@ -84,29 +209,54 @@ class NegationJudge:
         findings: list[Finding] = []
         for token in predicates(claim_doc):
             negated = is_negated(token)
-            matches = [e for e in evidence_preds if same_word(token, e)]
+            matches = same_subject(token, closest(token, evidence_preds))
             flipped = matches and all(is_negated(e) != negated for e in matches)
             # The parse may misplace a negation; a flip counts only when the affirmed side's
             # sentence holds no negating word at all.
             affirmed = [e for e in matches if not is_negated(e)] if negated else [token]
-            if flipped and all(not has_negator(a) for a in affirmed):
+            # A condition ("if the PLO condemned it") asserts neither polarity.
+            conditional = any(is_conditional(t) for t in [token, *matches])
+            if flipped and not conditional and all(not has_negator(a) for a in affirmed):
                 other = matches[0]
                 findings.append(
                     Finding(
                         CHECK,
                         snippet(token),
                         snippet(other),
-                        f"the claim has '{token.text}' {_polarity(token)}, "
+                        f"negation mismatch: the claim has '{token.text}' {_polarity(token)}, "
                         f"the evidence has it {_polarity(other)}",
                     )
                 )
                 continue
+            # "committed" where the evidence has "made no commitment": the event noun's polarity.
+            if not matches and token.pos_ == "VERB" and not is_backgrounded(token):
+                nouns = [
+                    e
+                    for e in evidence_doc
+                    if e.pos_ == "NOUN" and lemma(e) in nlp.related_forms(lemma(token))
+                ]
+                if nouns and all(noun_negated(n) != negated for n in nouns):
+                    findings.append(
+                        Finding(
+                            CHECK,
+                            snippet(token),
+                            snippet(nouns[0]),
+                            f"the claim has '{token.text}' {_polarity(token)}, the evidence "
+                            f"has '{nouns[0].text}' with the other polarity",
+                        )
+                    )
+                    continue
             still = any(c.lower_ == "still" for c in token.children)
             if matches and not still:
                 continue
             opposite = opposites(token)
+            claim_words = {lemma(t) for t in claim_doc}
             rivals = [
-                e for e in evidence_preds if lemma(e) in opposite and is_negated(e) == negated
+                e
+                for e in evidence_preds
+                if lemma(e) in opposite
+                and is_negated(e) == negated
+                and lemma(e) not in claim_words  # "alive or dead" names both poles
             ]
             if rivals:
                 findings.append(
@@ -118,4 +268,7 @@ class NegationJudge:
                         f"'{rivals[0].text}'",
                     )
                 )
+        findings += modifier_antonyms(claim_doc, evidence_doc)
+        findings += excluded_items(claim_doc, evidence_doc)
+        findings += denied_nouns(claim_doc, evidence_doc)
         return refuse(CHECK, *findings) if findings else no_opinion(CHECK)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
 from bot.verify.layers.numbers import values
 from bot.verify.layers.syntax import normalize
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 CHECK = "quantifiers"
 _UNIVERSAL = ("all", "every", "each", "entire", "whole", "both", "unanimous", "unanimously")
@@ -75,6 +79,28 @@ CONFLICTS["unanimously"] = CONFLICTS["unanimous"]
 CONFLICTS["every"] = CONFLICTS["all"]
 
 
+def _plural_in(noun: Token, evidence: Doc) -> bool:
+    """ "some contacts" where the evidence has "contacts": a plural says there were some."""
+    return noun.tag_ == "NNS" and any(
+        t.tag_ == "NNS" and t.lemma_.lower() == noun.lemma_.lower() for t in evidence
+    )
+
+
+def _floats_over_a_list(token: Token) -> bool:
+    """ "X, Y and Z all reached ...": "all" sums up the listed names, it adds no quantity."""
+    if token.dep_ not in {"advmod", "nsubj", "appos", "dep"} and token.head.pos_ != "VERB":
+        return False
+    verb = token.head if token.head.pos_ in {"VERB", "AUX"} else token.head.head
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    return subject is not None and any(c.dep_ == "conj" for c in subject.children)
+
+
+def _before_a_number(token: Token) -> bool:
+    """ "only two weeks": the word weighs a number the evidence must state anyway."""
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return following is not None and following.like_num
+
+
 def _has(text: str, phrase: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text) is not None
 
@@ -109,8 +135,12 @@ class QuantifiersJudge:
             }:
                 continue
             conflict = next((w for w in CONFLICTS.get(word, ()) if _has(text, w)), None)
-            licensed = any(_has(text, w) for w in LICENSES[word]) or (
-                word in {"some", "several", "multiple"} and has_number
+            licensed = (
+                any(_has(text, w) for w in LICENSES[word])
+                or (word in {"some", "several", "multiple"} and has_number)
+                or (word == "some" and _plural_in(token.head, evidence_doc))
+                or (word in {"all", "both"} and _floats_over_a_list(token))
+                or (word == "only" and _before_a_number(token))
             )
             if conflict and not _has(text, word):
                 findings.append(
@@ -130,4 +160,22 @@ class QuantifiersJudge:
                         f"the claim says '{word}'; the evidence states no such quantity",
                     )
                 )
+        findings += unconditional(normalize(claim), text)
         return refuse(CHECK, *findings) if findings else no_opinion(CHECK)
+
+
+# "without conditions" says the evidence's condition ("only if", "unless") is not there.
+_UNCONDITIONAL = ("unconditionally", "unconditional", "without conditions", "without condition",
+                  "without preconditions", "with no conditions", "no strings attached")  # fmt: skip
+_CONDITIONS = ("only if", "if", "unless", "provided that", "on condition", "conditioned",
+               "as long as", "so long as")  # fmt: skip
+
+
+def unconditional(claim: str, evidence: str) -> list[Finding]:
+    """A claim that drops the evidence's condition and says there is none."""
+    said = next((w for w in _UNCONDITIONAL if _has(claim, w)), None)
+    condition = next((w for w in _CONDITIONS if _has(evidence, w)), None)
+    if said is None or condition is None or _has(evidence, said):
+        return []
+    message = f"the claim says '{said}' but the evidence sets a condition ('{condition}')"
+    return [Finding(CHECK, said, condition, message)]

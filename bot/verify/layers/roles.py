@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
 from bot.verify.layers.names import ALIASES
+from bot.verify.layers.slots import doer_swaps, other_doers, promoted_modifiers, slot_swaps
 from bot.verify.layers.syntax import lemma, normalize, same_word, snippet
 
 if TYPE_CHECKING:
@@ -45,12 +46,16 @@ _CONTRASTS = (
 )
 
 
-def _phrase_key(phrase: str) -> frozenset[str]:
-    """The content words of a phrase, for comparing the two sides of a contrast."""
-    return frozenset(w for w in re.findall(r"[a-z0-9']+", phrase) if w not in _FILLER)
+def _phrase_key(phrase: str, last: bool = False) -> frozenset[str]:
+    """The content words of a phrase, for comparing the two sides of a contrast (for the side
+    before the contrast, only its last word: "made by him" is "him")."""
+    words = [w for w in re.findall(r"[a-z0-9']+", phrase) if w not in _FILLER]
+    return frozenset(words[-1:] if last else words)
 
 
-_FILLER = frozenset({"the", "a", "an", "its", "his", "her", "their", "own", "of", "from", "to"})
+_FILLER = frozenset(
+    {"the", "a", "an", "its", "his", "her", "their", "own", "of", "from", "to", "by", "with"}
+)
 
 
 def _flat(text: str) -> str:
@@ -59,21 +64,59 @@ def _flat(text: str) -> str:
 
 
 def contrast_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
-    """Contrasts ("A rather than B") the claim states the other way round from the evidence."""
+    """Contrasts ("A rather than B") the claim states the other way round from the evidence:
+    the word just before the claim's contrast is on the evidence's far side, and the claim's
+    far side is on the evidence's near side."""
     claim_text, evidence_text = _flat(claim), _flat(evidence)
     swaps: list[tuple[str, str]] = []
     for pattern in _CONTRASTS:
         for c in pattern.finditer(claim_text):
-            first, second = _phrase_key(c.group(1)), _phrase_key(c.group(2))
-            if not first or not second or first == second:
+            near, far = _phrase_key(c.group(1), last=True), _phrase_key(c.group(2))
+            if not near or not far or near <= far:
                 continue
             for e in pattern.finditer(evidence_text):
-                e_first, e_second = _phrase_key(e.group(1)), _phrase_key(e.group(2))
-                ends_first = bool(first & e_second) and not first & e_first
-                ends_second = bool(second & e_first) and not second & e_second
-                if ends_first and ends_second:
+                e_near, e_far = _phrase_key(e.group(1)), _phrase_key(e.group(2))
+                near_moved = bool(near & e_far) and not near & e_near
+                far_moved = bool(far & e_near) and not far & e_far
+                if near_moved and far_moved:
                     swaps.append((c.group(0), e.group(0)))
     return swaps
+
+
+def _copulas(doc: Doc) -> list[tuple[Token, list[Token]]]:
+    """ "S is A (and B)": each nominal subject of a copula with what the copula says it is."""
+    found: list[tuple[Token, list[Token]]] = []
+    for token in doc:
+        if token.dep_ != "attr" or lemma(token.head) != "be" or token.pos_ not in _NOMINAL:
+            continue
+        subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ not in _NOMINAL:
+            continue
+        found.append((subject, [token, *(c for c in token.subtree if c.dep_ == "conj")]))
+    return found
+
+
+def attribute_mismatches(claim: Doc, evidence: Doc) -> list[Finding]:
+    """ "The plaintiffs were officials" where the evidence says "the plaintiffs were citizens"."""
+    findings: list[Finding] = []
+    evidence_copulas = _copulas(evidence)
+    for subject, (attribute, *_) in _copulas(claim):
+        same = [(s, a) for s, a in evidence_copulas if lemma(s) == lemma(subject)]
+        if not same or any(same_word(attribute, x) for _, things in same for x in things):
+            continue
+        if any(lemma(attribute) in nlp.hypernyms(lemma(x), "n") for _, xs in same for x in xs):
+            continue
+        other = same[0][1][0]
+        findings.append(
+            Finding(
+                CHECK,
+                snippet(attribute),
+                snippet(other),
+                f"the claim says {subject.text} {attribute.head.text} '{attribute.text}'; the "
+                f"evidence says '{other.text}'",
+            )
+        )
+    return findings
 
 
 @dataclass(frozen=True)
@@ -83,6 +126,11 @@ class Event:
     verb: Token
     agents: frozenset[str]
     others: frozenset[str]
+
+
+def participant_key(token: Token) -> str:
+    """Who a noun names: see :func:`_key`."""
+    return _key(token)
 
 
 def _key(token: Token) -> str:
@@ -156,6 +204,11 @@ class RolesJudge:
             Finding(CHECK, mine, theirs, "the claim swaps the two sides the evidence contrasts")
             for mine, theirs in contrast_swaps(claim, evidence)
         ]
+        findings += attribute_mismatches(nlp.parse(claim), nlp.parse(evidence))
+        findings += slot_swaps(nlp.parse(claim), nlp.parse(evidence))
+        findings += doer_swaps(nlp.parse(claim), nlp.parse(evidence))
+        findings += other_doers(nlp.parse(claim), nlp.parse(evidence))
+        findings += promoted_modifiers(nlp.parse(claim), nlp.parse(evidence))
         for event in events(nlp.parse(claim)):
             same = [e for e in evidence_events if same_word(event.verb, e.verb)]
             if not same or any(e.agents & event.agents for e in same):

@@ -10,6 +10,7 @@ from langchain_core.embeddings import Embeddings
 from bot.verify.layers import nlp
 from bot.verify.layers.attribution import source_tokens
 from bot.verify.layers.base import Finding, Verdict
+from bot.verify.layers.events import unnamed_events
 from bot.verify.layers.syntax import expand, is_content, lemma
 
 CHECK = "semantic"
@@ -26,6 +27,9 @@ class SemanticThresholds:
     reject_below: float = 0.45  # mean under which the answer is a firm no
     reject_overlap: float = 0.3  # overlap under which the answer is a firm no
     novel_run: int = 3  # this many adjacent claim words absent from the evidence: an added fact
+    # A claim verb that names no event of the evidence ("rejected" where it says "welcomed")
+    # needs this score: paraphrases with a new verb score high, other events lower.
+    unnamed_event_support: float = 0.87
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -102,6 +106,9 @@ class SemanticJudge:
         if runs:
             added = Finding(CHECK, runs[0], "", f"the claim adds '{runs[0]}', not in the evidence")
             return Verdict(False, CHECK, [added, finding], score)
+        unnamed = unnamed_events(claim, evidence)
+        if unnamed and score < limits.unnamed_event_support:
+            return Verdict(False, CHECK, [*unnamed[:1], finding], score)
         if (
             score >= limits.support
             and overlap >= limits.min_overlap

@@ -17,7 +17,70 @@ CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 NEGATIVE_SUBJECTS = frozenset({"none", "nobody", "nothing", "neither", "no one", "nor"})
 # Verbs that negate their complement: "refused to release" = did not release.
 NEGATING_GOVERNORS = frozenset({"refuse", "fail", "deny", "decline", "reject", "avoid", "stop"})
-HEDGE_AUXILIARIES = frozenset({"could", "may", "might", "would", "should", "can"})
+# Clauses inside a clause: their negation and modality are their own.
+NESTED_CLAUSES = frozenset(
+    {"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis", "csubj", "acl", "pcomp"}
+)
+NEGATING_NOUNS = frozenset({"failure", "refusal", "reluctance", "inability"})
+PROPOSITION_VERBS = frozenset(
+    ["say", "announce", "report", "see", "expect", "predict", "guarantee"]
+)
+SUBORDINATE = frozenset({"advcl", "relcl", "acl", "csubj", "pcomp"})
+CONTRAST_ADVERBS = frozenset({"instead", "rather", "but"})
+HEDGE_AUXILIARIES = frozenset(
+    {"could", "may", "might", "would", "should", "can", "will", "must", "shall", "ought"}
+)
+CONDITION_MARKS = frozenset({"if", "whether", "unless"})
+# Modal force: "must bring" says more than "can bring".
+POSSIBILITY = frozenset({"can", "could", "may", "might"})
+NECESSITY = frozenset({"must", "will", "shall", "would"})
+# Verbs whose infinitive happened: "managed to leave" did leave.
+IMPLICATIVE_VERBS = frozenset(
+    [
+        "manage",
+        "begin",
+        "start",
+        "continue",
+        "proceed",
+        "help",
+        "happen",
+        "remember",
+        "bother",
+        "dare",
+        "get",
+        "come",
+        "go",
+        "use",
+        "serve",
+        "tend",
+        "first",
+        "last",
+        "only",
+    ]
+)
+# "ready to negotiate", "willing to meet": a disposition, not the act.
+HEDGE_ADJECTIVES = frozenset(
+    [
+        "ready",
+        "willing",
+        "prepared",
+        "able",
+        "eager",
+        "likely",
+        "unlikely",
+        "possible",
+        "due",
+        "poised",
+        "keen",
+        "open",
+        "determined",
+        "reluctant",
+        "unwilling",
+        "unable",
+    ]
+)
+# "talked about releasing", "discussed freeing": the act was a topic, not an event.
+DISCUSSING_VERBS = frozenset(["talk", "speak", "discuss", "negotiate", "debate"])
 # Verbs and nouns whose complement did not (yet) happen: "warned it could", "proposed to".
 HEDGE_GOVERNORS = frozenset(
     [
@@ -60,6 +123,11 @@ HEDGE_GOVERNORS = frozenset(
         "set",
         "schedule",
         "due",
+        "agree",
+        "advise",
+        "commit",
+        "decide",
+        "undertake",
     ]
 )
 HEDGE_NOUNS = frozenset(
@@ -75,6 +143,16 @@ HEDGE_NOUNS = frozenset(
         "prospect",
         "danger",
         "fear",
+        "condition",
+        "commitment",
+        "process",
+        "procedure",
+        "mechanism",
+        "effort",
+        "attempt",
+        "bid",
+        "request",
+        "demand",
     ]
 )
 
@@ -104,8 +182,14 @@ def expand(token: Token) -> frozenset[str]:
     base = lemma(token)
     pos = nlp.wordnet_pos(token.pos_)
     found = nlp.synonyms(base, pos) | nlp.related_forms(base)
+    # "step down", and a light verb with its bare noun: "take place", "take part".
     particle = next(
-        (c.lower_ for c in token.children if c.dep_ in {"prt", "advmod"} and c.i == token.i + 1),
+        (
+            c.lower_
+            for c in token.children
+            if c.i == token.i + 1
+            and (c.dep_ in {"prt", "advmod"} or (c.dep_ == "dobj" and c.tag_ == "NN"))
+        ),
         None,
     )
     if particle:  # "step down" ~ resign ~ resignation
@@ -121,6 +205,14 @@ def same_word(a: Token, b: Token) -> bool:
     return lemma(b) in expand(a) or lemma(a) in expand(b)
 
 
+def closest(token: Token, candidates: Iterable[Token]) -> list[Token]:
+    """The candidates with the token's own lemma if there are any, else its synonyms and
+    related forms: "made" is compared with "make", not with the "left" of a rarer sense."""
+    similar = [c for c in candidates if same_word(token, c)]
+    exact = [c for c in similar if lemma(c) == lemma(token)]
+    return exact or similar
+
+
 def clause_head(token: Token) -> Token:
     """The verb or predicate adjective that governs ``token`` (itself for a verb)."""
     current = token
@@ -131,20 +223,38 @@ def clause_head(token: Token) -> Token:
     return current
 
 
+def _negative_nominal(noun: Token) -> bool:
+    """ "none", "nobody", "no contact", "neither Israel nor Hamas": a nominal that denies."""
+    if lemma(noun) in NEGATIVE_SUBJECTS:
+        return True
+    return any(
+        (d.dep_ == "det" and lemma(d) == "no") or (d.dep_ == "preconj" and lemma(d) == "neither")
+        for d in noun.children
+    )
+
+
 def _verb_negated(verb: Token) -> bool:
     for child in verb.children:
         if child.dep_ == "neg":
             return True
-        if child.dep_ in {"nsubj", "nsubjpass"}:
-            if lemma(child) in NEGATIVE_SUBJECTS:
-                return True
-            if any(d.dep_ == "det" and lemma(d) == "no" for d in child.children):
-                return True
+        if child.dep_ in {"nsubj", "nsubjpass"} and _negative_nominal(child):
+            return True
+        # "had no contact", "made no commitment", "was no ban": the verb's object denies
+        # (not for verbs whose object is a proposition: "pledged no repeat attack").
+        if (
+            child.dep_ in {"dobj", "attr"}
+            and _negative_nominal(child)
+            and lemma(verb) not in HEDGE_GOVERNORS | PROPOSITION_VERBS
+        ):
+            return True
     # "refused to release", "failed to reach": the complement is negated.
     if verb.dep_ in {"xcomp", "ccomp"} and lemma(verb.head) in NEGATING_GOVERNORS:
         return True
-    # "without consulting": a preposition negates its clause.
-    if verb.dep_ == "pcomp" and verb.head.lower_ == "without":
+    # "without consulting", "advised against meeting": a preposition negates its clause.
+    if verb.dep_ == "pcomp" and verb.head.lower_ in {"without", "against"}:
+        return True
+    # "its failure to accept", "his refusal to meet": the noun negates its infinitive.
+    if verb.dep_ == "acl" and lemma(verb.head) in NEGATING_NOUNS:
         return True
     # The auxiliary of an "acomp"/copula clause carries the negation ("is not unanimous").
     return verb.dep_ == "acomp" and any(c.dep_ == "neg" for c in verb.head.children)
@@ -156,46 +266,143 @@ def is_negated(token: Token) -> bool:
     if head.pos_ not in {"VERB", "AUX", "ADJ"}:
         return False
     negated = _verb_negated(head)
-    # A conjunct shares the negation of the verb it hangs on ("did not meet or call").
-    if not negated and head.dep_ == "conj" and head.head.pos_ in {"VERB", "AUX"}:
+    # A conjunct shares the negation of the verb it hangs on ("did not meet or call"), unless
+    # it has its own auxiliary, subject or "instead" ("would not name X and would instead ...").
+    own = {"aux", "auxpass", "nsubj", "nsubjpass"}
+    if (
+        not negated
+        and head.dep_ == "conj"
+        and head.head.pos_ in {"VERB", "AUX"}
+        and not any(c.dep_ in own or c.lower_ in CONTRAST_ADVERBS for c in head.children)
+    ):
         negated = _verb_negated(head.head)
     return negated
 
 
+def noun_negated(noun: Token) -> bool:
+    """Whether an event noun is denied: "no commitment", "made no commitment", "did not
+    make a commitment"."""
+    if _negative_nominal(noun) or (noun.dep_ == "pobj" and noun.head.lower_ == "without"):
+        return True
+    return noun.dep_ in {"dobj", "attr", "nsubj", "nsubjpass"} and is_negated(noun.head)
+
+
 def is_hedged(token: Token) -> bool:
-    """Whether a predicate is only possible, planned, proposed or threatened."""
+    """Whether a predicate is only possible, planned, proposed, conditional or asked about."""
     head = clause_head(token)
     for child in head.children:
         if child.dep_ == "aux" and lemma(child) in HEDGE_AUXILIARIES:
             return True
+        # "if it agreed", "whether it would": a condition or a question, not a fact.
+        if child.dep_ == "mark" and child.lower_ in CONDITION_MARKS:
+            return True
+    if head.sent.text.rstrip().endswith("?"):
+        return True
     parent = head.head
     if head.dep_ in {"xcomp", "ccomp", "advcl"} and lemma(parent) in HEDGE_GOVERNORS:
         return True
-    # "forces were to leave": an obligation or plan, not a departure.
     to = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
-    if head.dep_ == "xcomp" and lemma(parent) == "be" and to:
+    # "agreed to set up", "told Hamas to close", "forces were to leave": an infinitive states
+    # what is to happen, unless its verb entails it ("managed to leave").
+    # An infinitive that is its verb's subject ("it made sense to talk") states no plan.
+    # "it is a crime to provide", "it made little sense to talk"
+    extraposed = any(
+        c.dep_ == "nsubj" and c.lower_ == "it" for v in (parent, parent.head) for c in v.children
+    )
+    if (
+        to
+        and head.dep_ in {"xcomp", "ccomp", "acl", "relcl"}
+        and not extraposed
+        and lemma(parent) not in IMPLICATIVE_VERBS | NEGATING_GOVERNORS
+    ):
+        return True
+    adjective = parent.pos_ == "ADJ" and lemma(parent) in HEDGE_ADJECTIVES
+    if head.dep_ in {"xcomp", "pcomp", "advcl"} and adjective:
         return True
     if head.dep_ in {"acl", "relcl", "pcomp", "pobj"} and lemma(parent) in HEDGE_NOUNS:
         return True
-    return head.dep_ == "pcomp" and lemma(parent.head) in HEDGE_NOUNS
+    # "prepared to talk and to reach": a conjunct shares its first verb's modality.
+    if head.dep_ == "conj" and parent.pos_ == "VERB" and parent is not head and is_hedged(parent):
+        return True
+    preposition = parent
+    while preposition.dep_ == "conj" and preposition.head is not preposition:
+        preposition = preposition.head  # "ready for dialogue and for reaching ..."
+    grand = preposition.head
+    return head.dep_ == "pcomp" and (
+        lemma(grand) in HEDGE_NOUNS | HEDGE_GOVERNORS | DISCUSSING_VERBS
+        or (grand.pos_ == "ADJ" and lemma(grand) in HEDGE_ADJECTIVES)
+    )
+
+
+def modal_force(token: Token) -> str:
+    """ "possible" (can, may), "necessary" (must, will, would) or "" for the predicate."""
+    auxes = {lemma(c) for c in clause_head(token).children if c.dep_ == "aux"}
+    if auxes & NECESSITY:
+        return "necessary"
+    return "possible" if auxes & POSSIBILITY else ""
+
+
+def is_conditional(token: Token) -> bool:
+    """Whether the predicate's clause is a condition ("if it condemned", "unless it agreed")."""
+    return any(
+        c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in clause_head(token).children
+    )
+
+
+def noun_hedged(noun: Token) -> bool:
+    """Whether an event noun is only planned: "sentencing set for January", "a plan to
+    release", "the scheduled vote"."""
+    if any(c.dep_ in {"acl", "amod"} and lemma(c) in HEDGE_GOVERNORS for c in noun.children):
+        return True
+    return (
+        noun.dep_ in {"dobj", "nsubjpass", "nsubj", "pobj"} and lemma(noun.head) in HEDGE_GOVERNORS
+    )
+
+
+def is_backgrounded(token: Token) -> bool:
+    """A participle that modifies a noun or a clause ("a committee running Gaza", "with forces
+    pulling back"): it takes the modality of what it modifies, so it is not compared alone."""
+    head = clause_head(token)
+    if head.tag_ not in {"VBG", "VBN"} or any(
+        c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass"} for c in head.children
+    ):
+        return False
+    return head.dep_ in {"acl", "amod"} or (
+        head.dep_ in {"pcomp", "pobj", "advcl"} and head.head.lower_ == "with"
+    )
+
+
+def is_predicate(token: Token) -> bool:
+    """A verb (light verbs included: "made no commitment", "took part") or a content adjective,
+    heading its own clause (not an auxiliary, an attributive adjective or a compound)."""
+    # "was a ban": the noun after a copula is what the clause predicates.
+    if token.pos_ == "NOUN" and token.dep_ == "attr" and lemma(token.head) == "be":
+        return is_content(token)
+    if token.pos_ not in PREDICATE_POS or token.dep_ in {"amod", "compound"}:
+        return False
+    if token.pos_ == "VERB":
+        return token.lemma_.isalpha()
+    return is_content(token)
 
 
 def predicates(doc: Doc | Span) -> list[Token]:
     """Verbs and predicative adjectives that carry content (not auxiliaries or modifiers)."""
-    return [
-        t
-        for t in doc
-        if t.pos_ in PREDICATE_POS and is_content(t) and t.dep_ not in {"amod", "compound"}
-    ]
+    return [t for t in doc if is_predicate(t)]
 
 
 def has_negator(token: Token) -> bool:
-    """Whether the sentence of ``token`` holds any negating word at all."""
+    """Whether the sentence of ``token`` holds a negating word outside the subordinate clauses
+    that do not contain it ("even if it did not renounce" negates only "renounce")."""
+    outside: set[int] = set()
+    for t in token.sent:
+        if t.dep_ in SUBORDINATE and token not in t.subtree:
+            outside |= {d.i for d in t.subtree}
     return any(
         t.dep_ == "neg"
         or t.lower_ in NEGATIVE_SUBJECTS | {"no", "never", "without"}
         or lemma(t) in NEGATING_GOVERNORS
         for t in token.sent
+        if t.i not in outside
     )
 
 

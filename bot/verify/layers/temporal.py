@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
-from bot.verify.layers.numbers import values
-from bot.verify.layers.syntax import clause_head, same_word, snippet
+from bot.verify.layers.numbers import dates, values
+from bot.verify.layers.syntax import clause_head, lemma, same_word, snippet
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -31,6 +31,13 @@ def _object(marker: Token) -> Token | None:
             return child
         if child.dep_ == "prep":  # "prior to X", "ahead of X"
             return _object(child)
+    # A misparse left the preposition without its object: the first noun after it, up to
+    # the clause's comma ("After the July plea, ..." read with "plea" as a subject).
+    for token in marker.doc[marker.i + 1 : marker.sent.end]:
+        if token.is_punct:
+            break
+        if token.pos_ == "NOUN":
+            return token
     return None
 
 
@@ -68,9 +75,10 @@ _TIME_WORDS = frozenset(
 
 def _is_time(token: Token) -> bool:
     """A duration or date ("after 584 days", "before 2020"), not an event."""
-    return (
-        token.lemma_.lower() in _TIME_WORDS or token.ent_type_ in {"DATE", "TIME"} or token.like_num
-    )
+    # "the July 2025 plea" is an event inside a date's entity; only a time word or a number is
+    # a time.
+    named_time = token.ent_type_ in {"DATE", "TIME"} and token.pos_ in {"PROPN", "NUM"}
+    return token.lemma_.lower() in _TIME_WORDS or named_time or token.like_num
 
 
 # Verbs that carry no event of their own: "the resignation came after ..." is the resignation.
@@ -116,6 +124,8 @@ def _raw_pairs(doc: Doc) -> list[tuple[Token, Token]]:
             continue
         if word not in BEFORE | AFTER:
             continue
+        if word == "once" and token.i > 0 and doc[token.i - 1].lower_ == "at":
+            continue  # "at once" is "immediately", not "after"
         sub = _object(token)
         main = clause_head(token.head if token.dep_ != "mark" else token.head.head)
         if sub is None or main is sub or _is_time(sub):
@@ -124,13 +134,36 @@ def _raw_pairs(doc: Doc) -> list[tuple[Token, Token]]:
     return pairs
 
 
-def _year(token: Token) -> float | None:
-    years = {v.value for v in values(token.sent.as_doc()) if v.kind == "year"}
-    return years.pop() if len(years) == 1 else None
+def _when(token: Token) -> tuple[int, int, int] | None:
+    """When the event happened, from its sentence's only date: (year, month, day), a full
+    date when written ("5 October 2025"), else the year alone (month and day 0)."""
+    sentence = token.sent.as_doc()
+    full = {d for d in dates(sentence) if d[2] is not None}
+    years = {int(v.value) for v in values(sentence) if v.kind == "year"}
+    if len(full) == 1:
+        day, month, year = full.pop()
+        return (int(year or 0), month, day)
+    return (years.pop(), 0, 0) if len(years) == 1 and not full else None
+
+
+def _same_event(a: Token, b: Token) -> bool:
+    """Same word, synonym or related form, or words of one sense ("plea" ~ "plead")."""
+    if same_word(a, b):
+        return True
+    forms_a = nlp.related_forms(lemma(a)) | {lemma(a)}
+    forms_b = nlp.related_forms(lemma(b)) | {lemma(b)}
+    return bool(forms_a & forms_b)
 
 
 def _matches(event: Token, doc: Doc) -> list[Token]:
-    return [t for t in doc if t.pos_ in {"VERB", "NOUN"} and same_word(event, t)]
+    return [t for t in doc if t.pos_ in {"VERB", "NOUN"} and _same_event(event, t)]
+
+
+def _before(first: tuple[int, int, int], second: tuple[int, int, int]) -> bool:
+    """Strictly earlier, comparing only as finely as both dates are written."""
+    if first[1] and second[1]:
+        return first < second
+    return first[0] < second[0]
 
 
 class TemporalJudge:
@@ -148,13 +181,13 @@ class TemporalJudge:
         findings: list[Finding] = []
         for earlier, later in claim_pairs:
             stated = f"'{earlier.text}' before '{later.text}'"
-            if any(same_word(earlier, a) and same_word(later, b) for a, b in evidence_pairs):
+            if any(_same_event(earlier, a) and _same_event(later, b) for a, b in evidence_pairs):
                 continue
             reversed_pair = next(
                 (
                     (a, b)
                     for a, b in evidence_pairs
-                    if same_word(later, a) and same_word(earlier, b)
+                    if _same_event(later, a) and _same_event(earlier, b)
                 ),
                 None,
             )
@@ -168,9 +201,9 @@ class TemporalJudge:
                     )
                 )
                 continue
-            first = [y for y in map(_year, _matches(earlier, evidence_doc)) if y is not None]
-            second = [y for y in map(_year, _matches(later, evidence_doc)) if y is not None]
-            if first and second and max(first) < min(second):
+            first = [w for w in map(_when, _matches(earlier, evidence_doc)) if w is not None]
+            second = [w for w in map(_when, _matches(later, evidence_doc)) if w is not None]
+            if first and second and all(_before(a, b) for a in first for b in second):
                 continue
             message = (
                 f"the claim puts {stated}; the evidence's dates say otherwise"
