@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -65,9 +66,35 @@ def _words_of(texts: Iterable[str]) -> set[str]:
     return {t.lower for text in texts for t in tf.tokenize(text)}
 
 
-def covered(anchor: str, words: set[str]) -> bool:
+def covered(anchor: str, words: set[str] | frozenset[str]) -> bool:
     """Whether a lowercased name or number is among ``words`` (plurals, demonyms too)."""
-    return anchor in words or tf.name_in(tf.Token(anchor, "word", False), words)
+    return anchor in words or tf.name_in(tf.Token(anchor, "word", False), set(words))
+
+
+@lru_cache(maxsize=16384)
+def _text_words(text: str) -> frozenset[str]:
+    """The lowercased words of ``text`` (cached: the same sentences come back every question)."""
+    return frozenset(t.lower for t in tf.tokenize(text))
+
+
+_DEMONYM_SUFFIXES = ("i", "is", "ian", "ians", "n", "ns", "ese")
+
+
+def _covered_in(anchor: str, words: frozenset[str]) -> bool:
+    """:func:`covered` with the stems of ``words`` cached (contexts come back every part)."""
+    if anchor in words or tf.stem(anchor) in _stems_of_words(words):
+        return True
+    return any(
+        (w.startswith(anchor) and w[len(anchor) :] in _DEMONYM_SUFFIXES)
+        or (anchor.startswith(w) and anchor[len(w) :] in _DEMONYM_SUFFIXES)
+        for w in words
+        if len(w) >= 4
+    )
+
+
+@lru_cache(maxsize=4096)
+def _stems_of_words(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(tf.stem(w) for w in words)
 
 
 def rare_anchors(part: QuestionPart, common: set[str]) -> set[str]:
@@ -125,24 +152,14 @@ class AnswerSelector:
         self.common = _words_of(common_terms)
         # passage id -> its text: a sentence names what its passage names ("he" = Boehler)
         self.contexts = contexts or {}
-        self._context_words: dict[str, set[str]] = {}
-        self._context_stem_cache: dict[str, frozenset[str]] = {}
         # passage id -> how well retrieval ranked it (1 for the top hit, falling with rank)
         self.priors = priors or {}
 
-    def _context(self, s: EvidenceSentence) -> set[str]:
-        words = self._context_words.get(s.passage_id)
-        if words is None:
-            words = _words_of([s.title, self.contexts.get(s.passage_id, "")])
-            self._context_words[s.passage_id] = words
-        return words
+    def _context(self, s: EvidenceSentence) -> frozenset[str]:
+        return _text_words(s.title) | _text_words(self.contexts.get(s.passage_id, ""))
 
     def _context_stems(self, s: EvidenceSentence) -> frozenset[str]:
-        found = self._context_stem_cache.get(s.passage_id)
-        if found is None:
-            found = frozenset(tf.stem(w) for w in self._context(s))
-            self._context_stem_cache[s.passage_id] = found
-        return found
+        return _stems_of_words(self._context(s))
 
     def part_scores(
         self,
@@ -185,13 +202,14 @@ class AnswerSelector:
                 eligible &= cover >= NO_PREDICATE_COVER
         asked_numbers = {n for n in part.anchors if n.isdigit()}
         for j, s in enumerate(sentences):
-            words = _words_of([s.text])
+            words = _text_words(s.text)
+            context = self._context(s)
             if part.anchors:
-                share = sum(covered(a, words) for a in part.anchors) / len(part.anchors)
+                share = sum(_covered_in(a, words) for a in part.anchors) / len(part.anchors)
                 ranked[j] += ANCHOR_BONUS * share
-            if rare and not any(covered(a, words | self._context(s)) for a in rare):
+            if rare and not any(_covered_in(a, words) or _covered_in(a, context) for a in rare):
                 eligible[j] = False  # names none of what the part asks about
-            if NUMBERS_NAMED and not asked_numbers <= words | self._context(s):
+            if NUMBERS_NAMED and not asked_numbers <= words | context:
                 eligible[j] = False  # "in 2028": its passage never mentions the year
         top = [int(j) for j in np.argsort(-ranked, kind="stable") if eligible[j]][:PARSED]
         parsed = np.zeros(len(sentences), dtype=bool)
@@ -266,7 +284,7 @@ class AnswerSelector:
 
     def _names_all(self, part: QuestionPart, found: Sequence[EvidenceSentence]) -> bool:
         """Whether ``found`` (with their passages) name every rare name the part asks about."""
-        words = set().union(*(_words_of([s.text]) | self._context(s) for s in found))
+        words = set().union(*(_text_words(s.text) | self._context(s) for s in found))
         return all(covered(a, words) for a in rare_anchors(part, self.common))
 
     @staticmethod

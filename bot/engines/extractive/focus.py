@@ -98,7 +98,12 @@ def _irregular_forms() -> dict[str, frozenset[str]]:
 
 def sentence_terms(sentence: EvidenceSentence) -> frozenset[str]:
     """A sentence's content stems and its numbers (what a focus word is looked up in)."""
-    return sentence.stems | frozenset(tf.numbers(tf.tokenize(sentence.text)))
+    return sentence.stems | _numbers_of(sentence.text)
+
+
+@lru_cache(maxsize=16384)
+def _numbers_of(text: str) -> frozenset[str]:
+    return frozenset(tf.numbers(tf.tokenize(text)))
 
 
 def _predicate_index(doc: Any) -> int:
