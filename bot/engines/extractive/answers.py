@@ -15,6 +15,7 @@ the sources do not answer; a part nothing answers is named.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,7 +59,7 @@ _REQUIRED = frozenset({"when", "how_much", "who", "where", "why"})
 # or "where" answer is about the act asked of, not any name near the question's words.
 NEEDS_PREDICATE = frozenset({"what", "how", "yes_no"})
 RESTATES = 0.65  # ... unless the sentence covers this much of the focus without it
-NUMBERS_NAMED = True  # the years and numbers a part names must be in the answer's passage
+YEARS_NAMED = True  # the years a part names must be in the answer's passage
 NO_PREDICATE_COVER = 0.2  # a part with no predicate ("what did X say about Y") needs this
 
 
@@ -200,7 +201,8 @@ class AnswerSelector:
             eligible &= stating | (cover >= RESTATES)  # ... or restates nearly all the rest
             if focus.predicate is None:  # "what did X say about Y": Y is all there is to match
                 eligible &= cover >= NO_PREDICATE_COVER
-        asked_numbers = {n for n in part.anchors if n.isdigit()}
+        # Years only: "in 2028" names when, a stray "(7)" or "13 October" need not recur.
+        asked_years = {n for n in part.anchors if re.fullmatch(r"(19|20)\d\d", n)}
         for j, s in enumerate(sentences):
             words = _text_words(s.text)
             context = self._context(s)
@@ -209,7 +211,7 @@ class AnswerSelector:
                 ranked[j] += ANCHOR_BONUS * share
             if rare and not any(_covered_in(a, words) or _covered_in(a, context) for a in rare):
                 eligible[j] = False  # names none of what the part asks about
-            if NUMBERS_NAMED and not asked_numbers <= words | context:
+            if YEARS_NAMED and not asked_years <= words | context:
                 eligible[j] = False  # "in 2028": its passage never mentions the year
         top = [int(j) for j in np.argsort(-ranked, kind="stable") if eligible[j]][:PARSED]
         parsed = np.zeros(len(sentences), dtype=bool)
