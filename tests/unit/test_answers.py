@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pytest
 
 from bot.domain.evidence import EvidenceSentence, SentenceIndex, stems_of
 from bot.engines.extractive.answers import (
     AnswerSelector,
-    answer_kinds,
     is_duplicate,
     polarity,
 )
@@ -38,23 +36,6 @@ def sentence(
         text=text,
         stems=stems_of(text),
     )
-
-
-@pytest.mark.parametrize(
-    ("text", "kinds"),
-    [
-        ("Alexander had spent 584 days in captivity after the attack.", {"quantity", "cause"}),
-        ("The ceasefire took effect on 10 October 2025 at noon.", {"date"}),
-        ("Bush suspended the dialogue because the PLO had not condemned the raid.", {"cause"}),
-        ("Carter met the Hamas leader in Damascus that spring.", {"place", "name"}),
-    ],
-)
-def test_answer_kinds(text: str, kinds: set[str]) -> None:
-    assert kinds <= answer_kinds(text)
-
-
-def test_a_date_is_not_a_quantity() -> None:
-    assert "quantity" not in answer_kinds("The talks began on 5 March in the capital city.")
 
 
 def test_near_copies_across_briefs_are_duplicates() -> None:

@@ -1,26 +1,38 @@
 """Choosing the sentences that answer a question, part by part, or deciding that none do.
 
 Each part of the question (see :mod:`question_types`) is scored against every candidate
-sentence: embedding cosine plus content-word overlap, plus a bonus when the sentence holds
-the kind of answer asked for (a date for "when", a quantity for "how much", a stated cause
-for "why"). A part is answered by its best sentence when that sentence names what the part
-asks about (its rare names) and scores above the calibrated floor; "when" and "how much"
-parts also need a date or a quantity. Sentences that repeat a fact already chosen are
-dropped. Nothing answered means the sources do not answer.
+sentence: embedding cosine plus content-word overlap and the passage's retrieval rank. The
+best :data:`PARSED` are parsed (:mod:`focus`) and get a bonus when they hold the kind of
+answer asked for (a new DATE for "when", a number counting what is asked for "how many", a
+PERSON or ORG for "who", a place for "where", a stated cause for "why"); for those kinds a
+sentence without it is no answer. "What", "how" and yes/no parts have no answer type: their
+answer must state the part's predicate (main verb, synonym or antonym). Every answer must
+cover part of the focus and name what the part asks about (its rare names), and score above
+the floor. Sentences that repeat a fact already chosen are dropped. Nothing answered means
+the sources do not answer; a part nothing answers is named.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 
 from bot.domain.evidence import EvidenceSentence, overlap, stems_of
+from bot.engines.extractive.focus import (
+    MAX_IDF,
+    answer_type_strength,
+    coverage,
+    idf_of,
+    predicate_matches,
+    question_focus,
+    sentence_terms,
+)
 from bot.engines.extractive.question_types import QuestionFrame, QuestionPart
 from bot.text import features as tf
 from bot.verify.calibration import MINILM, Calibration
@@ -28,9 +40,12 @@ from bot.verify.calibration import MINILM, Calibration
 MAX_SENTENCES = 3
 LEXICAL_WEIGHT = 0.5  # IDF-weighted share of the part's stems in the sentence
 PRIOR_WEIGHT = 0.2  # the passage's retrieval rank
-TYPE_BONUS = 0.15  # a sentence holding the asked-for kind of answer
+TYPE_BONUS = 0.3  # a sentence holding the asked-for kind of answer
+FOCUS_WEIGHT = 0.0  # times the focus coverage in the score (dev: it only helps as a gate)
+FOCUS_MIN = 0.2  # a sentence covering less of the focus does not answer the part
+PARSED = 20  # the best-scoring sentences parsed for the answer type, per part
 ANCHOR_BONUS = 0.1  # times the share of the part's names and numbers the sentence holds
-ANSWER_FLOOR = 1.05  # a part's best sentence must rank this high (cosine + overlap + bonuses)
+ANSWER_FLOOR = 1.2  # a part's best sentence must rank this high (cosine + overlap + bonuses)
 PART_FLOOR_DROP = 0.06  # a second or third part may rank this much lower
 CONTRARY_SPREAD = 0.2  # yes/no: evidence the other way is quoted when within this of the best
 DUPLICATE_COSINE = 0.88  # two sentences this close say the same thing
@@ -38,63 +53,49 @@ DUPLICATE_WORDS = 0.5  # ... as do two with the same numbers and this share of s
 Polarity = Literal["yes", "no"]
 Stance = Literal["yes", "no", "mixed"]
 
-_CAUSE = re.compile(
-    r"\b(because|after|due to|in response|response to|saying|citing|reasons?"
-    r"|as a result|so that|in order to|to protest|amid|over concerns|in exchange|led to"
-    r"|prompted|argu\w*|on the grounds|for fear|unlikely|could lend|since)\b",
-    re.IGNORECASE,
-)
-_PLACE = re.compile(r"\b(in|at|from|to|inside|outside|near)\s+(the\s+)?[A-Z]")
-_QUANTITY_WORDS = re.compile(
-    r"\b(two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|"
-    r"millions?|billions?|half|percent|per cent)\b|%|\$",
-    re.IGNORECASE,
-)
-
-
-def _is_year(token: tf.Token) -> bool:
-    return token.kind == "number" and len(token.text) == 4 and token.text[:2] in ("19", "20")
-
-
-def answer_kinds(text: str) -> frozenset[str]:
-    """The kinds of answer a sentence holds: date, quantity, cause, place, name."""
-    tokens = tf.tokenize(text)
-    kinds = set()
-    for i, token in enumerate(tokens):
-        if tf.is_month(token) or _is_year(token):
-            kinds.add("date")
-        elif token.kind == "number":
-            near = tokens[max(i - 1, 0) : i + 2]
-            if not any(tf.is_month(t) for t in near):
-                kinds.add("quantity")
-    if _QUANTITY_WORDS.search(text):
-        kinds.add("quantity")
-    if _CAUSE.search(text):
-        kinds.add("cause")
-    if _PLACE.search(text):
-        kinds.add("place")
-    if tf.names(tokens, include_initial=False):
-        kinds.add("name")
-    return frozenset(kinds)
-
-
-_WANTS: dict[str, str] = {
-    "when": "date",
-    "how_much": "quantity",
-    "why": "cause",
-    "where": "place",
-    "who": "name",
-}
-_REQUIRED = frozenset({"when", "how_much"})  # a "when" answer without a date is no answer
+_REQUIRED = frozenset({"when", "how_much", "who", "where", "why"})
+# A sentence answers these only when it states the question's predicate (its main verb, a
+# synonym or an antonym): "what", "how" and yes/no have no answer type to hold, and a "who"
+# or "where" answer is about the act asked of, not any name near the question's words.
+NEEDS_PREDICATE = frozenset({"what", "how", "yes_no"})
+RESTATES = 0.65  # ... unless the sentence covers this much of the focus without it
+YEARS_NAMED = True  # the years a part names must be in the answer's passage
+NO_PREDICATE_COVER = 0.2  # a part with no predicate ("what did X say about Y") needs this
 
 
 def _words_of(texts: Iterable[str]) -> set[str]:
     return {t.lower for text in texts for t in tf.tokenize(text)}
 
 
-def covered(anchor: str, words: set[str]) -> bool:
+def covered(anchor: str, words: set[str] | frozenset[str]) -> bool:
     """Whether a lowercased name or number is among ``words`` (plurals, demonyms too)."""
-    return anchor in words or tf.name_in(tf.Token(anchor, "word", False), words)
+    return anchor in words or tf.name_in(tf.Token(anchor, "word", False), set(words))
+
+
+@lru_cache(maxsize=16384)
+def _text_words(text: str) -> frozenset[str]:
+    """The lowercased words of ``text`` (cached: the same sentences come back every question)."""
+    return frozenset(t.lower for t in tf.tokenize(text))
+
+
+_DEMONYM_SUFFIXES = ("i", "is", "ian", "ians", "n", "ns", "ese")
+
+
+def _covered_in(anchor: str, words: frozenset[str]) -> bool:
+    """:func:`covered` with the stems of ``words`` cached (contexts come back every part)."""
+    if anchor in words or tf.stem(anchor) in _stems_of_words(words):
+        return True
+    return any(
+        (w.startswith(anchor) and w[len(anchor) :] in _DEMONYM_SUFFIXES)
+        or (anchor.startswith(w) and anchor[len(w) :] in _DEMONYM_SUFFIXES)
+        for w in words
+        if len(w) >= 4
+    )
+
+
+@lru_cache(maxsize=4096)
+def _stems_of_words(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(tf.stem(w) for w in words)
 
 
 def rare_anchors(part: QuestionPart, common: set[str]) -> set[str]:
@@ -138,19 +139,6 @@ def polarity(question: str, sentence: EvidenceSentence) -> Polarity:
     return "no" if negated & (asked_plain - asked_negated) else "yes"
 
 
-_MAX_IDF = 3.0
-
-
-def _idf(sentences: Sequence[EvidenceSentence]) -> dict[str, float]:
-    """Inverse sentence frequency of every stem among the candidates."""
-    counts: dict[str, int] = {}
-    for s in sentences:
-        for stem in s.stems:
-            counts[stem] = counts.get(stem, 0) + 1
-    n = len(sentences)
-    return {stem: math.log(1 + n / c) for stem, c in counts.items()}
-
-
 class AnswerSelector:
     """Picks answer sentences for a question frame from scored candidates."""
 
@@ -165,16 +153,14 @@ class AnswerSelector:
         self.common = _words_of(common_terms)
         # passage id -> its text: a sentence names what its passage names ("he" = Boehler)
         self.contexts = contexts or {}
-        self._context_words: dict[str, set[str]] = {}
         # passage id -> how well retrieval ranked it (1 for the top hit, falling with rank)
         self.priors = priors or {}
 
-    def _context(self, s: EvidenceSentence) -> set[str]:
-        words = self._context_words.get(s.passage_id)
-        if words is None:
-            words = _words_of([s.title, self.contexts.get(s.passage_id, "")])
-            self._context_words[s.passage_id] = words
-        return words
+    def _context(self, s: EvidenceSentence) -> frozenset[str]:
+        return _text_words(s.title) | _text_words(self.contexts.get(s.passage_id, ""))
+
+    def _context_stems(self, s: EvidenceSentence) -> frozenset[str]:
+        return _stems_of_words(self._context(s))
 
     def part_scores(
         self,
@@ -183,37 +169,60 @@ class AnswerSelector:
         sentences: Sequence[EvidenceSentence],
         vectors: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(base, ranked) scores of every sentence for ``part``, and which are eligible."""
+        """(ranked scores, eligible) of every sentence for ``part``.
+
+        The score is cosine, word overlap, retrieval rank and focus coverage; only the best
+        :data:`PARSED` are parsed for the answer type, the rest are not eligible.
+        """
         query = stems_of(part.text)
         cosine = vectors @ vector
-        idf = _idf(sentences)
-        weight = sum(idf.get(q, _MAX_IDF) for q in query) or 1.0
+        idf = idf_of([s.stems for s in sentences])
+        weight = sum(idf.get(q, MAX_IDF) for q in query) or 1.0
         lexical = np.array(
-            [sum(idf.get(q, _MAX_IDF) for q in query & s.stems) / weight for s in sentences],
+            [sum(idf.get(q, MAX_IDF) for q in query & s.stems) / weight for s in sentences],
             dtype=np.float32,
         )
         prior = np.array([self.priors.get(s.passage_id, 0.0) for s in sentences], np.float32)
-        base = cosine + LEXICAL_WEIGHT * lexical + PRIOR_WEIGHT * prior
-        wants = {_WANTS[part.kind]} if part.kind in _WANTS else set()
-        if part.kind == "how_much" and re.search(r"\bhow long\b", part.text, re.IGNORECASE):
-            wants.add("date")  # a duration may be read off two dates
+        focus = question_focus(part.text, part.kind)
+        terms = [sentence_terms(s) for s in sentences]
+        term_idf = idf_of(terms)
+        cover = np.array(
+            [
+                coverage(focus, t, term_idf, self._context_stems(s))
+                for s, t in zip(sentences, terms, strict=True)
+            ],
+            np.float32,
+        )
+        ranked = cosine + LEXICAL_WEIGHT * lexical + PRIOR_WEIGHT * prior + FOCUS_WEIGHT * cover
         rare = rare_anchors(part, self.common)
-        ranked = base.copy()
-        eligible = np.ones(len(sentences), dtype=bool)
+        eligible = cover >= FOCUS_MIN
+        if part.kind in NEEDS_PREDICATE:  # no answer type to hold: it states the predicate
+            stating = np.array([predicate_matches(focus, t) for t in terms], dtype=bool)
+            eligible &= stating | (cover >= RESTATES)  # ... or restates nearly all the rest
+            if focus.predicate is None:  # "what did X say about Y": Y is all there is to match
+                eligible &= cover >= NO_PREDICATE_COVER
+        # Years only: "in 2028" names when, a stray "(7)" or "13 October" need not recur.
+        asked_years = {n for n in part.anchors if re.fullmatch(r"(19|20)\d\d", n)}
         for j, s in enumerate(sentences):
-            words = _words_of([s.text])
-            context = words | self._context(s)
-            kinds = answer_kinds(s.text)
-            if wants & kinds:
-                ranked[j] += TYPE_BONUS
-            elif part.kind in _REQUIRED:
-                eligible[j] = False
+            words = _text_words(s.text)
+            context = self._context(s)
             if part.anchors:
-                share = sum(covered(a, words) for a in part.anchors) / len(part.anchors)
+                share = sum(_covered_in(a, words) for a in part.anchors) / len(part.anchors)
                 ranked[j] += ANCHOR_BONUS * share
-            if rare and not any(covered(a, context) for a in rare):
+            if rare and not any(_covered_in(a, words) or _covered_in(a, context) for a in rare):
                 eligible[j] = False  # names none of what the part asks about
-        return ranked, eligible
+            if YEARS_NAMED and not asked_years <= words | context:
+                eligible[j] = False  # "in 2028": its passage never mentions the year
+        top = [int(j) for j in np.argsort(-ranked, kind="stable") if eligible[j]][:PARSED]
+        parsed = np.zeros(len(sentences), dtype=bool)
+        parsed[top] = True
+        for j in top:
+            strength = answer_type_strength(focus, sentences[j].text)
+            if strength:
+                ranked[j] += TYPE_BONUS * strength
+            elif part.kind in _REQUIRED:
+                parsed[j] = False  # a "when" answer without a date is no answer
+        return ranked, eligible & parsed
 
     def select(
         self,
@@ -277,16 +286,24 @@ class AnswerSelector:
 
     def _names_all(self, part: QuestionPart, found: Sequence[EvidenceSentence]) -> bool:
         """Whether ``found`` (with their passages) name every rare name the part asks about."""
-        words = set().union(*(_words_of([s.text]) | self._context(s) for s in found))
+        words = set().union(*(_text_words(s.text) | self._context(s) for s in found))
         return all(covered(a, words) for a in rare_anchors(part, self.common))
 
     @staticmethod
     def stance(question: str, claims: Sequence[EvidenceSentence]) -> Stance | None:
-        """What the quoted evidence says to a yes/no question, when it is clear."""
-        found = {polarity(question, c) for c in claims}
+        """What the quoted evidence says to a yes/no question, when it is clear.
+
+        Only sentences that state the question's predicate (its main verb, a synonym or an
+        antonym) count: no yes or no rests on a sentence about something else.
+        """
+        focus = question_focus(question, "yes_no")
+        stating = [c for c in claims if predicate_matches(focus, sentence_terms(c))]
+        if not stating:
+            return None
+        found = {polarity(question, c) for c in stating}
         if len(found) > 1:
             return "mixed"
-        top = claims[0]
+        top = stating[0]
         if top.seed or not top.sourced:
             return None  # an opinion essay's view is no verdict
         if overlap(stems_of(question), top.stems) < 0.5:

@@ -1,0 +1,262 @@
+"""What a question part is about (its focus) and whether a sentence holds the answer type.
+
+The focus is the part's content lemmas from spaCy's parse: its subject, its main verb (the
+predicate) and the nouns around them, never the question word or an auxiliary. A sentence
+covers the focus by the IDF-weighted share of those lemmas it contains (as stems, or as a
+WordNet synonym or derived form: "released" covers "freed", "approval" covers "approve").
+
+The answer type comes from the sentence's named entities: a DATE for "when", a CARDINAL,
+MONEY, PERCENT or QUANTITY for "how much", a PERSON or ORG for "who", a GPE, LOC or FAC for
+"where", a causal marker or a stated reason for "why". An entity the question itself names
+answers nothing ("When did Hamas ..." is not answered by "Hamas"). Sentences are parsed
+lazily (only the best-scoring few) and the parse is cached by text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from bot.domain.evidence import EvidenceSentence
+from bot.text import features as tf
+from bot.verify.layers.nlp import (
+    antonyms,
+    parse,
+    related_forms,
+    spacy_model,
+    synonyms,
+    wordnet_pos,
+)
+
+PREDICATE_WEIGHT = 1.5  # the main verb counts this much more than another focus word
+SYNONYM_CREDIT = 0.8  # a WordNet synonym covers a focus word this much
+CONTEXT_CREDIT = 0.6  # a name the sentence's passage holds ("he" = Boehler) covers this much
+MAX_IDF = 3.0  # a focus word no candidate holds weighs this much (and is a strong signal)
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
+# Words every question may use that say nothing about what it asks.
+_GENERIC_TEXT = """be have do get happen thing stuff kind way example please exactly actually
+    basically really material source say tell think know mean time ever so far reason cause
+    motive year date day month number amount share percentage"""
+_GENERIC = frozenset(_GENERIC_TEXT.split())
+# Light verbs take their meaning from their object ("set conditions", "make a deal"): they
+# count as focus words but are no predicate a sentence must restate.
+_LIGHT_VERBS = frozenset(["set", "make", "take", "give", "put", "go", "come", "let", "keep"])
+_WANTED_ENTITIES: dict[str, frozenset[str]] = {
+    "when": frozenset({"DATE", "TIME"}),
+    "how_much": frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}),
+    "who": frozenset({"PERSON", "ORG", "NORP"}),
+    "where": frozenset({"GPE", "LOC", "FAC"}),
+}
+_DURATION = re.compile(
+    r"\b(\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|\w+teen|\w+ty)\s+"
+    r"(days?|weeks?|months?|years?|decades?|hours?)\b",
+    re.IGNORECASE,
+)
+CAUSE = re.compile(
+    r"\b(because|due to|in response|response to|saying|citing|reason\w*|as a result|so that"
+    r"|in order to|to protest|amid|over concerns|in exchange|led to|prompted|argu\w*"
+    r"|on the grounds|for fear|could lend|since|after)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The words a part's answer must cover, and what kind of answer it wants."""
+
+    weights: dict[str, float]  # focus stem -> weight (the predicate counts more)
+    alternatives: dict[str, frozenset[str]]  # focus stem -> stems of its synonyms
+    names: frozenset[str]  # the focus stems that are proper names
+    predicate: str | None  # the main verb's stem
+    predicate_forms: frozenset[str]  # its stems, synonyms and antonyms (yes/no evidence)
+    own_words: frozenset[str]  # the question's lowercased words (its own entities)
+    kind: str
+    duration: bool  # "how long": a span of days or years answers
+
+
+def _stems(words: Sequence[str]) -> frozenset[str]:
+    """Stems of the one-word entries (a multi-word synonym matches too loosely)."""
+    return frozenset(tf.stem(w) for w in words if w and " " not in w)
+
+
+@lru_cache(maxsize=1)
+def _irregular_forms() -> dict[str, frozenset[str]]:
+    """Lemma -> its irregular forms (win -> won), from spaCy's own exception tables."""
+    forms: dict[str, set[str]] = {}
+    lemmatizer: Any = spacy_model().get_pipe("lemmatizer")
+    table = lemmatizer.lookups.get_table("lemma_exc")
+    for pos in ("verb", "noun", "adj"):
+        for form, lemmas in dict(table.get(pos, {})).items():
+            for lemma in lemmas:
+                forms.setdefault(lemma, set()).add(form)
+    return {lemma: frozenset(found) for lemma, found in forms.items()}
+
+
+def sentence_terms(sentence: EvidenceSentence) -> frozenset[str]:
+    """A sentence's content stems and its numbers (what a focus word is looked up in)."""
+    return sentence.stems | _numbers_of(sentence.text)
+
+
+@lru_cache(maxsize=16384)
+def _numbers_of(text: str) -> frozenset[str]:
+    return frozenset(tf.numbers(tf.tokenize(text)))
+
+
+def _predicate_index(doc: Any) -> int:
+    """The token that says what the question asks of its subject: the main verb, or for a
+    copula ("Is it illegal ...", "Was it a break ...") its adjective or noun; -1 for none."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and root.lemma_.lower() in _LIGHT_VERBS:
+        return -1
+    if root is not None and root.pos_ == "VERB" and root.lemma_.lower() not in _GENERIC:
+        return int(root.i)
+    if root is not None and root.lemma_.lower() == "be":
+        for child in root.children:
+            if child.dep_ in ("acomp", "attr") and child.pos_ in ("ADJ", "NOUN"):
+                return int(child.i)
+    verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in _GENERIC | _LIGHT_VERBS]
+    return int(verbs[0].i) if verbs else -1
+
+
+@lru_cache(maxsize=2048)
+def question_focus(text: str, kind: str) -> Focus:
+    """The focus of one question part (parsed once per text)."""
+    doc = parse(text)
+    weights: dict[str, float] = {}
+    alternatives: dict[str, frozenset[str]] = {}
+    proper: dict[str, bool] = {}
+    predicate: str | None = None
+    predicate_forms: frozenset[str] = frozenset()
+    main_index = _predicate_index(doc)
+    for token in doc:
+        lemma = token.lemma_.lower()
+        low = token.lower_
+        if token.pos_ not in _CONTENT_POS or low in tf.STOPWORDS or lemma in _GENERIC:
+            continue
+        if not any(c.isalnum() for c in low):
+            continue
+        key = low if token.like_num else tf.stem(lemma)
+        is_main = token.i == main_index
+        weight = PREDICATE_WEIGHT if is_main else 1.0
+        weights[key] = max(weights.get(key, 0.0), weight)
+        alts = {tf.stem(low)} | _stems(sorted(_irregular_forms().get(lemma, ())))
+        if token.pos_ in ("NOUN", "VERB", "ADJ"):
+            pos = wordnet_pos(token.pos_)
+            alts |= _stems(sorted(synonyms(lemma, pos) | related_forms(lemma)))
+        alternatives[key] = frozenset(alts - {key})
+        proper[key] = token.pos_ == "PROPN"
+        if is_main:
+            predicate = key
+            opposite = _stems(sorted(antonyms(lemma, wordnet_pos(token.pos_))))
+            predicate_forms = frozenset({key} | alts | opposite)
+    own = frozenset(t.lower_ for t in doc if not t.is_punct)
+    duration = bool(re.search(r"\bhow long\b", text, re.IGNORECASE))
+    names = frozenset(k for k, is_name in proper.items() if is_name)
+    return Focus(weights, alternatives, names, predicate, predicate_forms, own, kind, duration)
+
+
+def idf_of(terms: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Inverse sentence frequency of every term among the candidate sentences' terms."""
+    counts: dict[str, int] = {}
+    for found in terms:
+        for stem in found:
+            counts[stem] = counts.get(stem, 0) + 1
+    n = len(terms)
+    return {stem: math.log(1 + n / c) for stem, c in counts.items()}
+
+
+def coverage(
+    focus: Focus,
+    stems: frozenset[str],
+    idf: dict[str, float],
+    context: frozenset[str] = frozenset(),
+) -> float:
+    """IDF-weighted share of the focus that ``stems`` cover (synonyms count a little less,
+    names found only in the sentence's passage ``context`` less still)."""
+    total = 0.0
+    found = 0.0
+    for key, weight in focus.weights.items():
+        w = weight * min(idf.get(key, MAX_IDF), MAX_IDF)
+        total += w
+        if key in stems:
+            found += w
+        elif focus.alternatives.get(key, frozenset()) & stems:
+            found += SYNONYM_CREDIT * w
+        elif key in focus.names and key in context:
+            found += CONTEXT_CREDIT * w
+    return found / total if total else 1.0
+
+
+ATTACHED_QUANTITY = True  # "how many X": the number must count X (or be its verb's object)
+_QUANTITIES = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+
+
+@lru_cache(maxsize=8192)
+def _entities(text: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(label, lowercased text, stems of the words it attaches to) of each named entity.
+
+    A quantity attaches to the noun it counts, the verb it is the object of and what it is
+    "of" or "in" ("released 1,968 prisoners": release, prisoner; "$38 billion in aid": aid),
+    so "how many prisoners" can check it counts those.
+    """
+    found = []
+    for e in parse(text).ents:
+        heads = set()
+        token = e.root
+        for _ in range(3):  # the counted noun, its verb, and one step up
+            heads.add(tf.stem(token.lemma_.lower()))
+            heads.add(tf.stem(token.lower_))
+            if token.head is token:
+                break
+            token = token.head
+        for child in e.root.children:  # "$38 billion in military aid": what it is of
+            if child.dep_ == "prep":
+                heads |= {tf.stem(g.lemma_.lower()) for g in child.children if g.dep_ == "pobj"}
+        found.append((e.label_, e.text.lower(), frozenset(heads)))
+    return tuple(found)
+
+
+def _is_new(entity: str, own: frozenset[str]) -> bool:
+    words = [w for w in re.findall(r"[\w'-]+", entity) if w not in tf.STOPWORDS]
+    return bool(words) and not all(w in own or w.rstrip("s") in own for w in words)
+
+
+def answer_type_strength(focus: Focus, text: str) -> float:
+    """1 when ``text`` holds the kind of answer the part asks for (and for open kinds), 0.5
+    when it holds what an answer can be worked out from (two dates for "how long"), else 0."""
+    if focus.kind == "how_much" and focus.duration:
+        if _DURATION.search(text):
+            return 1.0
+        dated = any(
+            label == "DATE" and _is_new(ent, focus.own_words) for label, ent, _ in _entities(text)
+        )
+        return 0.5 if dated else 0.0
+    return 1.0 if holds_answer_type(focus, text) else 0.0
+
+
+def holds_answer_type(focus: Focus, text: str) -> bool:
+    """Whether ``text`` holds the kind of answer the part asks for (True for open kinds)."""
+    if focus.kind == "why":
+        return bool(CAUSE.search(text))
+    if focus.kind == "how_much" and focus.duration:
+        return answer_type_strength(focus, text) > 0
+    wanted = _WANTED_ENTITIES.get(focus.kind)
+    if wanted is None:
+        return True
+    keys = set(focus.weights)
+    for label, ent, heads in _entities(text):
+        if label not in wanted or not _is_new(ent, focus.own_words):
+            continue
+        if label in _QUANTITIES and ATTACHED_QUANTITY and keys and not heads & keys:
+            continue  # a number that counts something the question does not ask about
+        return True
+    return False
+
+
+def predicate_matches(focus: Focus, stems: frozenset[str]) -> bool:
+    """Whether a sentence states the part's predicate (or its synonym or antonym)."""
+    return focus.predicate is None or bool(focus.predicate_forms & stems)

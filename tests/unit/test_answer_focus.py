@@ -1,0 +1,85 @@
+"""Question focus and answer types (spaCy's parse; no embeddings, no network)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.evidence import EvidenceSentence, stems_of
+from bot.engines.extractive.answers import AnswerSelector
+from bot.engines.extractive.focus import (
+    coverage,
+    holds_answer_type,
+    predicate_matches,
+    question_focus,
+    sentence_terms,
+)
+
+
+def sentence(text: str) -> EvidenceSentence:
+    return EvidenceSentence(
+        key=f"d:0:{len(text)}",
+        passage_id="p",
+        doc_id="d",
+        title="d",
+        url="https://example.org",
+        start=0,
+        end=len(text),
+        text=text,
+        stems=stems_of(text),
+    )
+
+
+def test_the_focus_leaves_out_the_question_word_and_keeps_the_predicate() -> None:
+    focus = question_focus("When did the council approve the new budget", "when")
+    assert focus.predicate == "approv"
+    assert {"council", "budget"} <= set(focus.weights)
+    assert "when" not in focus.weights
+
+
+def test_an_irregular_form_covers_the_predicate() -> None:
+    focus = question_focus("How many seats did the party win in the vote", "how_much")
+    terms = sentence_terms(sentence("The party won 40 of the 90 seats in the vote."))
+    assert predicate_matches(focus, terms)
+    assert coverage(focus, terms, {}) > 0.9
+
+
+def test_a_sentence_about_something_else_covers_little() -> None:
+    focus = question_focus("How many seats did the party win in the vote", "how_much")
+    terms = sentence_terms(sentence("The mayor opened a new bridge over the river in spring."))
+    assert coverage(focus, terms, {}) < 0.2
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "text", "holds"),
+    [
+        ("When did the council approve the budget", "when", "It was approved on 4 May 2021.", True),
+        ("When did the council approve the budget", "when", "The council approved it.", False),
+        ("How many seats did the party win", "how_much", "The party won 40 seats.", True),
+        (
+            "How many seats did the party win",
+            "how_much",
+            "Three journalists watched the party celebrate.",
+            False,  # a number that counts something else
+        ),
+        ("How long was the strike", "how_much", "The strike lasted 45 days in all.", True),
+        ("Where did the envoy meet the rebels", "where", "They met in Geneva in March.", True),
+        ("Why did the mayor resign", "why", "She resigned because of the audit.", True),
+        ("Why did the mayor resign", "why", "She resigned on a Monday morning.", False),
+    ],
+)
+def test_answer_types(question: str, kind: str, text: str, holds: bool) -> None:
+    assert holds_answer_type(question_focus(question, kind), text) is holds
+
+
+def test_an_entity_the_question_names_is_no_answer() -> None:
+    focus = question_focus("Who did Geneva send to the talks", "who")
+    assert not holds_answer_type(focus, "Geneva sent a delegation to the talks.")
+    assert holds_answer_type(focus, "Geneva sent Maria Lopez to the talks.")
+
+
+def test_no_verdict_without_a_sentence_that_states_the_predicate() -> None:
+    question = "Did the council approve the budget?"
+    off_topic = sentence("The council met on Tuesday and heard from residents about parking.")
+    stating = sentence("The council approved the budget on Tuesday after a long debate.")
+    assert AnswerSelector.stance(question, [off_topic]) is None
+    assert AnswerSelector.stance(question, [stating]) == "yes"
