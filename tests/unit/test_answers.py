@@ -182,3 +182,23 @@ def test_no_verdict_rests_on_an_unsourced_view() -> None:
     question = "Does Israel have a veto over the talks?"
     view = sentence("The essay argues that Israel has a veto over the talks.", url=None)
     assert AnswerSelector.stance(question, [view]) is None
+
+
+def test_polarity_is_no_when_the_sentence_sets_the_asked_words_aside() -> None:
+    question = "Did the council hear of the plan from the mayor?"
+    aside = "The council heard of the plan from a local newspaper rather than from the mayor."
+    assert polarity(question, sentence(aside)) == "no"
+    plain = "The council heard of the plan from the mayor, rather than from a newspaper."
+    assert polarity(question, sentence(plain)) == "yes"
+
+
+def test_polarity_is_no_when_the_sentence_states_the_predicates_antonym() -> None:
+    question = "Was the journalist released?"
+    assert polarity(question, sentence("The journalist is still held in the capital.")) == "no"
+    assert polarity(question, sentence("The journalist was freed in the capital.")) == "yes"
+
+
+def test_no_verdict_without_a_predicate_to_confirm() -> None:
+    question = "Was the envoy kept in charge of the file?"
+    evidence = [sentence("The envoy met the delegation twice about the file.")]
+    assert AnswerSelector.stance(question, evidence) is None

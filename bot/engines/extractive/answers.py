@@ -32,6 +32,7 @@ from bot.engines.extractive.focus import (
     predicate_matches,
     question_focus,
     sentence_terms,
+    states_opposite,
 )
 from bot.engines.extractive.question_types import QuestionFrame, QuestionPart
 from bot.text import features as tf
@@ -129,14 +130,41 @@ def is_duplicate(a: EvidenceSentence, b: EvidenceSentence, cosine: float) -> boo
     return bool(union) and len(a.stems & b.stems) / len(union) >= DUPLICATE_WORDS
 
 
-def polarity(question: str, sentence: EvidenceSentence) -> Polarity:
-    """ "no" when the sentence negates a word the question asks about without negating it.
+VERDICT_OVERLAP = 0.5  # share of the question's words a sentence restates to say yes or no
+_CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|but not|and not)\b", re.I)
+_CLAUSE_END = re.compile(r"[,;:.!?]")
 
-    A word the question itself negates ("the 'we don't negotiate' rule") decides nothing.
+
+def polarity(question: str, sentence: EvidenceSentence) -> Polarity:
+    """ "no" when the sentence denies what the question asks; "yes" otherwise.
+
+    It denies it by negating a word the question asks about, by setting the question's words
+    aside ("from its own services rather than from the White House"), or by stating the
+    predicate's antonym ("held" for "released"). A word the question itself negates ("the
+    'we don't negotiate' rule") decides nothing.
     """
     asked_negated, asked_plain = tf.negation_profile(tf.tokenize(question))
     negated, _ = tf.negation_profile(tf.tokenize(sentence.text))
-    return "no" if negated & (asked_plain - asked_negated) else "yes"
+    if negated & (asked_plain - asked_negated):
+        return "no"
+    if sets_aside(question, sentence.text):
+        return "no"
+    if states_opposite(question_focus(question, "yes_no"), sentence_terms(sentence)):
+        return "no"
+    return "yes"
+
+
+def sets_aside(question: str, text: str) -> bool:
+    """Whether a "rather than / instead of" phrase holds a question word the rest lacks."""
+    asked = {t for t in stems_of(question) if len(t) > 2}
+    for match in _CONTRAST.finditer(text):
+        before = stems_of(text[: match.start()])
+        rest = text[match.end() :]
+        end = _CLAUSE_END.search(rest)
+        aside = stems_of(rest[: end.start()] if end else rest)
+        if (aside - before) & asked:
+            return True
+    return False
 
 
 class AnswerSelector:
@@ -297,7 +325,15 @@ class AnswerSelector:
         antonym) count: no yes or no rests on a sentence about something else.
         """
         focus = question_focus(question, "yes_no")
-        stating = [c for c in claims if predicate_matches(focus, sentence_terms(c))]
+        if focus.predicate is None:
+            return None  # no predicate to confirm or deny: quote, but give no verdict
+        asked = stems_of(question)
+        stating = [
+            c
+            for c in claims
+            if predicate_matches(focus, sentence_terms(c))
+            and overlap(asked, c.stems) >= VERDICT_OVERLAP
+        ]  # a sentence that does not restate what was asked gives no verdict either way
         if not stating:
             return None
         found = {polarity(question, c) for c in stating}
@@ -306,8 +342,6 @@ class AnswerSelector:
         top = stating[0]
         if top.seed or not top.sourced:
             return None  # an opinion essay's view is no verdict
-        if overlap(stems_of(question), top.stems) < 0.5:
-            return None  # the evidence does not restate what was asked: no verdict
         return found.pop()
 
 

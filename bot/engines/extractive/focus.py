@@ -76,6 +76,7 @@ class Focus:
     own_words: frozenset[str]  # the question's lowercased words (its own entities)
     kind: str
     duration: bool  # "how long": a span of days or years answers
+    predicate_opposites: frozenset[str] = frozenset()  # the predicate's antonyms' stems
 
 
 def _stems(words: Sequence[str]) -> frozenset[str]:
@@ -131,6 +132,7 @@ def question_focus(text: str, kind: str) -> Focus:
     proper: dict[str, bool] = {}
     predicate: str | None = None
     predicate_forms: frozenset[str] = frozenset()
+    predicate_opposites: frozenset[str] = frozenset()
     main_index = _predicate_index(doc)
     for token in doc:
         lemma = token.lemma_.lower()
@@ -151,12 +153,26 @@ def question_focus(text: str, kind: str) -> Focus:
         proper[key] = token.pos_ == "PROPN"
         if is_main:
             predicate = key
-            opposite = _stems(sorted(antonyms(lemma, wordnet_pos(token.pos_))))
+            opposite_words = sorted(antonyms(lemma, wordnet_pos(token.pos_)))
+            opposite = _stems(opposite_words).union(
+                *(_stems(sorted(_irregular_forms().get(w, ()))) for w in opposite_words)
+            )  # "held" as well as "hold"
             predicate_forms = frozenset({key} | alts | opposite)
+            predicate_opposites = opposite - alts - {key}
     own = frozenset(t.lower_ for t in doc if not t.is_punct)
     duration = bool(re.search(r"\bhow long\b", text, re.IGNORECASE))
     names = frozenset(k for k, is_name in proper.items() if is_name)
-    return Focus(weights, alternatives, names, predicate, predicate_forms, own, kind, duration)
+    return Focus(
+        weights,
+        alternatives,
+        names,
+        predicate,
+        predicate_forms,
+        own,
+        kind,
+        duration,
+        predicate_opposites,
+    )
 
 
 def idf_of(terms: Sequence[frozenset[str]]) -> dict[str, float]:
@@ -255,6 +271,14 @@ def holds_answer_type(focus: Focus, text: str) -> bool:
             continue  # a number that counts something the question does not ask about
         return True
     return False
+
+
+def states_opposite(focus: Focus, stems: frozenset[str]) -> bool:
+    """Whether a sentence states an antonym of the predicate and not the predicate itself
+    ("held" against "Was he released?")."""
+    if not focus.predicate_opposites & stems:
+        return False
+    return not (focus.predicate_forms - focus.predicate_opposites) & stems
 
 
 def predicate_matches(focus: Focus, stems: frozenset[str]) -> bool:
