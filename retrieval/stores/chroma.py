@@ -16,17 +16,15 @@ same, complete state.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-import httpx
 import numpy as np
 
-from retrieval.errors import BackendUnavailableError
 from retrieval.labels import check_labels
 from retrieval.records import Document, MetadataValue, Passage
 from retrieval.settings import ChromaSettings
+from retrieval.stores.chroma_http import connect_http
 
 # Chroma needs a vector per record; documents are looked up by id only.
 _DOC_PLACEHOLDER_VECTOR = [1.0]
@@ -35,63 +33,18 @@ _RECIPE_PREFIX = "recipe:"
 PRIMARY_SPACE = ""
 
 
-class Guarded:
-    """Wraps a Chroma client or collection: a transport failure (refused, timed out)
-    becomes :class:`BackendUnavailableError` naming Chroma, so it answers 503."""
-
-    def __init__(self, target: Any, where: str) -> None:
-        self._target = target
-        self._where = where
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._target, name)
-        if not callable(value):
-            return value
-        return self._guard(value)
-
-    def _guard(self, method: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                result = method(*args, **kwargs)
-            except httpx.TransportError as exc:
-                raise BackendUnavailableError(
-                    f"the chroma server at {self._where} is unavailable ({type(exc).__name__})",
-                    backend="chroma",
-                ) from exc
-            # Collections handed out by the client are guarded too.
-            if type(result).__name__ == "Collection":
-                return Guarded(result, self._where)
-            return result
-
-        return call
-
-
 def make_chroma_client(settings: ChromaSettings, data_dir: Any) -> Any:
     """Build a Chroma client: persistent under data_dir, in memory, or HTTP.
 
-    An HTTP client gets a timeout on every call (Chroma's own has none), and its
-    transport failures raise :class:`BackendUnavailableError`.
+    An HTTP client gets a timeout on every call, connecting included (Chroma's own has
+    none), and its transport failures raise :class:`BackendUnavailableError`.
     """
     import chromadb
     from chromadb.config import Settings as ChromaConfig
 
     config = ChromaConfig(anonymized_telemetry=False, allow_reset=True)
     if settings.mode == "http" and settings.host:
-        where = f"{settings.host}:{settings.port}"
-        try:
-            client = chromadb.HttpClient(host=settings.host, port=settings.port, settings=config)
-        except (httpx.TransportError, ValueError) as exc:
-            raise BackendUnavailableError(
-                f"the chroma server at {where} is unavailable ({type(exc).__name__})",
-                backend="chroma",
-            ) from exc
-        # chromadb's HTTP client builds its session with timeout=None.
-        session = getattr(getattr(client, "_server", None), "_session", None)
-        if not isinstance(session, httpx.Client):
-            raise TypeError("chromadb's HTTP client changed: cannot set a timeout on it")
-        session.timeout = httpx.Timeout(settings.timeout_s)
-        return Guarded(client, where)
+        return connect_http(settings, config)
     if settings.mode == "memory":
         return chromadb.EphemeralClient(settings=config)
     path = data_dir / "chroma"
