@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from langchain_core.embeddings import Embeddings
 
 from bot.api import debates, health, motions, openai_compat, questions
+from bot.api.docs_access import protect_docs
 from bot.api.errors import install_chat_error_handlers
 from bot.api.retrieval import include_retrieval_routes
 from bot.settings import ChatSettings
@@ -84,4 +85,5 @@ def create_app(settings: ChatSettings) -> FastAPI:
     app.include_router(openai_compat.router)
     install_chat_error_handlers(app)
     install_web(app)
+    protect_docs(app)  # after install_web, which adds the docs pages
     return app

@@ -7,7 +7,8 @@ Collections per prefix:
 - ``<prefix>_passages__<space>`` holds the same passages embedded by each extra model
   (one "space" per model), with the same metadata so filters work everywhere;
 - ``<prefix>_documents`` holds each document's full normalized text (the text every
-  offset points into);
+  offset points into); a long text's first part only, with its other parts in
+  ``<prefix>_document_parts``;
 - ``<prefix>_meta`` holds each space's recipe: which model and inputs made its vectors.
 
 Keeping everything in Chroma means an embedded store and a Chroma server hold the
@@ -16,82 +17,43 @@ same, complete state.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-import httpx
 import numpy as np
 
-from retrieval.errors import BackendUnavailableError
 from retrieval.labels import check_labels
 from retrieval.records import Document, MetadataValue, Passage
 from retrieval.settings import ChromaSettings
+from retrieval.stores.chroma_http import connect_http
 
 # Chroma needs a vector per record; documents are looked up by id only.
 _DOC_PLACEHOLDER_VECTOR = [1.0]
 _PAGE = 2000
+# Chroma's embedded client holds the GIL through a whole call: one upsert of 2000 passages
+# held it for 2.6-5.6 s on a loaded 2-core machine, stalling every other request of the
+# server. Writes go in pages this small, so each hold stays short.
+WRITE_PAGE = 64
+# The same holds for a document's text, which Chroma indexes for full-text search: one 5 MB
+# text held the GIL for about 0.5 s. Longer texts are stored in parts of this many characters.
+TEXT_PART_CHARS = 250_000
+_PARTS_FIELD = "text_parts"
 _RECIPE_PREFIX = "recipe:"
 PRIMARY_SPACE = ""
-
-
-class Guarded:
-    """Wraps a Chroma client or collection: a transport failure (refused, timed out)
-    becomes :class:`BackendUnavailableError` naming Chroma, so it answers 503."""
-
-    def __init__(self, target: Any, where: str) -> None:
-        self._target = target
-        self._where = where
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._target, name)
-        if not callable(value):
-            return value
-        return self._guard(value)
-
-    def _guard(self, method: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                result = method(*args, **kwargs)
-            except httpx.TransportError as exc:
-                raise BackendUnavailableError(
-                    f"the chroma server at {self._where} is unavailable ({type(exc).__name__})",
-                    backend="chroma",
-                ) from exc
-            # Collections handed out by the client are guarded too.
-            if type(result).__name__ == "Collection":
-                return Guarded(result, self._where)
-            return result
-
-        return call
 
 
 def make_chroma_client(settings: ChromaSettings, data_dir: Any) -> Any:
     """Build a Chroma client: persistent under data_dir, in memory, or HTTP.
 
-    An HTTP client gets a timeout on every call (Chroma's own has none), and its
-    transport failures raise :class:`BackendUnavailableError`.
+    An HTTP client gets a timeout on every call, connecting included (Chroma's own has
+    none), and its transport failures raise :class:`BackendUnavailableError`.
     """
     import chromadb
     from chromadb.config import Settings as ChromaConfig
 
     config = ChromaConfig(anonymized_telemetry=False, allow_reset=True)
     if settings.mode == "http" and settings.host:
-        where = f"{settings.host}:{settings.port}"
-        try:
-            client = chromadb.HttpClient(host=settings.host, port=settings.port, settings=config)
-        except (httpx.TransportError, ValueError) as exc:
-            raise BackendUnavailableError(
-                f"the chroma server at {where} is unavailable ({type(exc).__name__})",
-                backend="chroma",
-            ) from exc
-        # chromadb's HTTP client builds its session with timeout=None.
-        session = getattr(getattr(client, "_server", None), "_session", None)
-        if not isinstance(session, httpx.Client):
-            raise TypeError("chromadb's HTTP client changed: cannot set a timeout on it")
-        session.timeout = httpx.Timeout(settings.timeout_s)
-        return Guarded(client, where)
+        return connect_http(settings, config)
     if settings.mode == "memory":
         return chromadb.EphemeralClient(settings=config)
     path = data_dir / "chroma"
@@ -133,6 +95,9 @@ class ChromaStore:
             f"{prefix}_documents", embedding_function=None
         )
         self._meta = client.get_or_create_collection(f"{prefix}_meta", embedding_function=None)
+        self._parts = client.get_or_create_collection(
+            f"{prefix}_document_parts", embedding_function=None
+        )
         self._spaces: dict[str, Any] = {PRIMARY_SPACE: self.passages}
 
     def _vector_collection(self, name: str) -> Any:
@@ -180,17 +145,34 @@ class ChromaStore:
     def delete_from_space(self, space: str, passage_ids: Sequence[str]) -> None:
         """Remove passages from one space only (repairing an extra space)."""
         ids = list(passage_ids)
-        for i in range(0, len(ids), _PAGE):
-            self.space(space).delete(ids=ids[i : i + _PAGE])
+        for i in range(0, len(ids), WRITE_PAGE):
+            self.space(space).delete(ids=ids[i : i + WRITE_PAGE])
 
     # -- documents -------------------------------------------------------
     def put_documents(self, docs: Sequence[tuple[Document, int]]) -> None:
-        """Store documents' full texts and metadata (with their passage counts), in one write."""
+        """Store documents' full texts and metadata (with their passage counts).
+
+        A text longer than :data:`TEXT_PART_CHARS` goes in parts, one write each, the
+        later parts first: a document is listed only once all its text is stored.
+        """
         if not docs:
             return
+        firsts = []
+        for doc, _ in docs:
+            parts = [
+                doc.text[i : i + TEXT_PART_CHARS] for i in range(0, len(doc.text), TEXT_PART_CHARS)
+            ] or [""]
+            for number, part in enumerate(parts[1:], start=1):
+                self._parts.upsert(
+                    ids=[_part_id(doc.doc_id, number)],
+                    documents=[part],
+                    metadatas=[{"doc_id": doc.doc_id, "part": number}],
+                    embeddings=[_DOC_PLACEHOLDER_VECTOR],
+                )
+            firsts.append((parts[0], len(parts)))
         self.documents.upsert(
             ids=[doc.doc_id for doc, _ in docs],
-            documents=[doc.text for doc, _ in docs],
+            documents=[first for first, _ in firsts],
             metadatas=[
                 {
                     **doc.metadata,
@@ -198,23 +180,33 @@ class ChromaStore:
                     "source": doc.source,
                     "url": doc.url or "",
                     "passages": count,
+                    _PARTS_FIELD: parts,
                 }
-                for doc, count in docs
+                for (doc, count), (_, parts) in zip(docs, firsts, strict=True)
             ],
             embeddings=[_DOC_PLACEHOLDER_VECTOR] * len(docs),
         )
 
     def get_document(self, doc_id: str) -> Document | None:
-        """The stored document, or None."""
+        """The stored document with its whole text, or None."""
         got = self.documents.get(ids=[doc_id], include=["documents", "metadatas"])
         if not got["ids"]:
             return None
-        return _document(got["ids"][0], got["documents"][0], got["metadatas"][0])
+        meta = dict(got["metadatas"][0])
+        parts = int(meta.pop(_PARTS_FIELD, 1))
+        text = str(got["documents"][0])
+        if parts > 1:
+            rest = self._parts.get(
+                ids=[_part_id(doc_id, n) for n in range(1, parts)], include=["documents"]
+            )
+            by_id = dict(zip(rest["ids"], rest["documents"], strict=True))
+            text += "".join(str(by_id[_part_id(doc_id, n)]) for n in range(1, parts))
+        return _document(got["ids"][0], text, meta)
 
     def document_metadata(self, doc_id: str) -> dict[str, Any] | None:
         """A stored document's metadata without its text, or None."""
         got = self.documents.get(ids=[doc_id], include=["metadatas"])
-        return dict(got["metadatas"][0]) if got["ids"] else None
+        return _public_metadata(got["metadatas"][0]) if got["ids"] else None
 
     def iter_documents(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(doc_id, metadata) of every stored document, without texts."""
@@ -223,12 +215,13 @@ class ChromaStore:
             got = self.documents.get(include=["metadatas"], limit=_PAGE, offset=offset)
             if not got["ids"]:
                 return
-            yield from zip(got["ids"], got["metadatas"], strict=True)
+            for doc_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+                yield doc_id, _public_metadata(meta)
             offset += len(got["ids"])
 
     def delete_document(self, doc_id: str) -> None:
-        """Remove a document and all its passages, in every space."""
-        for collection in self._spaces.values():
+        """Remove a document, its text parts and all its passages, in every space."""
+        for collection in [*self._spaces.values(), self._parts]:
             collection.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
 
@@ -236,14 +229,14 @@ class ChromaStore:
     def add_passages(
         self, passages: Sequence[Passage], vectors: np.ndarray, space: str = PRIMARY_SPACE
     ) -> None:
-        """Upsert passages with their vectors in one space, in pages."""
+        """Upsert passages with their vectors in one space, in short pages (:data:`WRITE_PAGE`)."""
         collection = self.space(space)
-        for i in range(0, len(passages), _PAGE):
-            page = passages[i : i + _PAGE]
+        for i in range(0, len(passages), WRITE_PAGE):
+            page = passages[i : i + WRITE_PAGE]
             collection.upsert(
                 ids=[p.passage_id for p in page],
                 documents=[p.text for p in page],
-                embeddings=vectors[i : i + _PAGE],
+                embeddings=vectors[i : i + WRITE_PAGE],
                 metadatas=[
                     {**p.metadata, "doc_id": p.doc_id, "start": p.start, "end": p.end} for p in page
                 ],
@@ -261,8 +254,8 @@ class ChromaStore:
         """
         check_labels(updates)
         ids = list(updates)
-        for i in range(0, len(ids), _PAGE):
-            page = ids[i : i + _PAGE]
+        for i in range(0, len(ids), WRITE_PAGE):
+            page = ids[i : i + WRITE_PAGE]
             current = self.passages.get(ids=page, include=["metadatas"])
             merged = {
                 pid: {**meta, **updates[pid]}
@@ -307,6 +300,15 @@ class ChromaStore:
             (pid, 1.0 - float(dist))
             for pid, dist in zip(got["ids"][0], got["distances"][0], strict=True)
         ]
+
+
+def _part_id(doc_id: str, number: int) -> str:
+    return f"{doc_id}:{number}"
+
+
+def _public_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """A document's stored metadata without the store's own bookkeeping."""
+    return {k: v for k, v in meta.items() if k != _PARTS_FIELD}
 
 
 def _document(doc_id: str, text: str, meta: dict[str, Any]) -> Document:

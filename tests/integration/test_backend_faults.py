@@ -1,7 +1,8 @@
 """Backend outages fail cleanly: a real `chroma run` server, killed and frozen (SIGSTOP).
 
 The retrieval service answers 503 naming Chroma, with Retry-After, within its timeout;
-/livez stays 200; and the service recovers without a restart once Chroma is back.
+/livez stays 200; and the service recovers without a restart once Chroma is back. Connecting
+is bounded too: `serve` against a frozen or absent Chroma stops at startup, naming it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from retrieval.errors import BackendUnavailableError
+from retrieval.settings import ChromaSettings
+from retrieval.stores.chroma import make_chroma_client
 from tests.support.fixtures_retrieval import SEEDS
 from tests.support.fixtures_servers import (
     REPO,
@@ -25,6 +29,7 @@ from tests.support.fixtures_servers import (
     debatebot_command,
     free_port,
     running,
+    stop_process,
     wait_until_ready,
 )
 
@@ -33,6 +38,9 @@ pytestmark = pytest.mark.integration
 TIMEOUT_S = 2.0
 # The timeout, plus the embedding and the request itself on a busy 2-core machine.
 BOUND_S = TIMEOUT_S + 4.0
+# Imports and model loading come before the first Chroma call; without a connect timeout a
+# frozen server keeps serve starting for good.
+STARTUP_BOUND_S = 120.0
 SEARCH = {"query": "Boehler talks with Hamas in Doha", "k": 3}
 
 
@@ -159,3 +167,69 @@ def test_a_killed_chroma_is_a_503_and_a_restart_recovers(
     recovered = _wait_for_recovery(client)
     assert recovered.status_code == 200, recovered.text
     assert client.get("/health").json()["status"] == "ok"
+
+
+# -- connecting: chromadb's client calls the server in its constructor, with no timeout ------
+
+
+def test_connecting_to_a_frozen_chroma_gives_up_within_the_timeout(
+    setup: tuple[Chroma, httpx.Client], tmp_path: Path
+) -> None:
+    chroma, _ = setup
+    settings = ChromaSettings(host="127.0.0.1", port=chroma.port, timeout_s=TIMEOUT_S)
+    chroma.signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailableError, match="chroma server") as caught:
+            make_chroma_client(settings, tmp_path)
+        elapsed = time.monotonic() - started
+    finally:
+        chroma.signal(signal.SIGCONT)
+    assert caught.value.backend == "chroma"
+    assert elapsed < BOUND_S
+    # Once it answers again, connecting works.
+    assert make_chroma_client(settings, tmp_path).heartbeat() > 0
+
+
+def _serve_against(chroma_port: int, root: Path) -> tuple[int, str]:
+    """Start `debatebot serve` on Chroma at ``chroma_port``: (its exit code, its log)."""
+    log = root / "serve.log"
+    env = {
+        **os.environ,
+        "DEBATEBOT_DATA_DIR": str(root / "data"),
+        "DEBATEBOT_INDEX_SEEDS_ON_START": "false",
+        "DEBATEBOT_CHROMA__HOST": "127.0.0.1",
+        "DEBATEBOT_CHROMA__PORT": str(chroma_port),
+        "DEBATEBOT_CHROMA__TIMEOUT_S": str(TIMEOUT_S),
+    }
+    command = [*debatebot_command(), "serve", "--port", str(free_port())]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=out)
+        try:
+            code = process.wait(timeout=STARTUP_BOUND_S)
+        except subprocess.TimeoutExpired:
+            stop_process(process)
+            code = None
+    text = log.read_text(errors="replace")
+    assert code is not None, f"serve still starting after {STARTUP_BOUND_S} s:\n{text[-2000:]}"
+    return code, text
+
+
+def test_serve_with_a_frozen_chroma_stops_at_startup_naming_it(
+    setup: tuple[Chroma, httpx.Client], tmp_path: Path
+) -> None:
+    chroma, _ = setup
+    chroma.signal(signal.SIGSTOP)
+    try:
+        code, log = _serve_against(chroma.port, tmp_path)
+    finally:
+        chroma.signal(signal.SIGCONT)
+    assert code != 0
+    assert f"chroma server at 127.0.0.1:{chroma.port} is unavailable (no answer within" in log
+
+
+def test_serve_with_no_chroma_stops_at_startup_naming_it(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    code, log = _serve_against(port, tmp_path)
+    assert code != 0
+    assert f"chroma server at 127.0.0.1:{port} is unavailable" in log
