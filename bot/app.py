@@ -10,12 +10,12 @@ from fastapi import FastAPI
 from langchain_core.embeddings import Embeddings
 
 from bot.api import debates, health, motions, openai_compat, questions
-from bot.api.docs_access import protect_docs
 from bot.api.errors import install_chat_error_handlers
 from bot.api.retrieval import include_retrieval_routes
 from bot.settings import ChatSettings
 from bot.web import install_web
 from retrieval.api import install_guards, liveness_router
+from retrieval.docs_access import protect_docs
 from retrieval.http_errors import COMMON_ERRORS, WRITE_ERRORS
 from retrieval.security import READ_ACCESS, WRITE_ACCESS
 

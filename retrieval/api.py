@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from retrieval.docs_access import protect_docs
 from retrieval.errors import BackendUnavailableError
 from retrieval.guard import RequestGuard
 from retrieval.http_errors import (
@@ -284,4 +285,5 @@ def create_app(settings: Settings) -> FastAPI:
     include_retrieval_routes(app)
     install_guards(app, settings)
     install_error_handlers(app)
+    protect_docs(app)
     return app

@@ -38,3 +38,14 @@ def test_the_protected_schema_is_still_the_whole_api() -> None:
     schema = _client(api_key=KEY, protect_reads=True).get("/openapi.json", headers=AUTH).json()
     assert {"/debates", "/documents", "/health", "/livez"} <= set(schema["paths"])
     assert not {"/docs", "/redoc", "/openapi.json"} & set(schema["paths"])
+
+
+def test_the_retrieval_service_schema_and_docs_follow_protect_reads_too() -> None:
+    from retrieval.api import create_app as create_retrieval_app
+    from retrieval.settings import Settings
+
+    settings = Settings(security={"api_key": KEY, "protect_reads": True})
+    client = TestClient(create_retrieval_app(settings), raise_server_exceptions=False)
+    for path in ("/openapi.json", "/docs", "/redoc"):
+        assert client.get(path).status_code == 401, path
+        assert client.get(path, headers=AUTH).status_code == 200, path

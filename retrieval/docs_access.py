@@ -1,7 +1,8 @@
 """The API schema and its docs pages are reads: with ``security.protect_reads`` they need the key.
 
-FastAPI adds ``/openapi.json`` itself, and ``bot.web.docs`` adds ``/docs`` and ``/redoc``,
-as plain routes no router dependency reaches. They are rebuilt in place with the same
+FastAPI adds ``/openapi.json`` (in the retrieval service also ``/docs`` and ``/redoc``), and
+in the chat app ``bot.web.docs`` adds the offline docs pages: plain routes that no router
+dependency reaches. They are rebuilt in place with the same
 :data:`~retrieval.security.READ_ACCESS` dependency as every other read. A browser cannot send
 the key to the docs pages, so with reads protected the schema is for clients such as
 ``curl -H "Authorization: Bearer $KEY" .../openapi.json``.
