@@ -10,6 +10,7 @@ round instead: points the user dropped, concessions made, and what still stands.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from functools import cached_property
 
@@ -47,6 +48,11 @@ def strip_period(text: str) -> str:
     """The sentence without its final period (and a leading function word lowercased), to
     embed after a colon in a template."""
     return lower_first(text.rstrip().rstrip("."))
+
+
+def text_shift(text: str) -> int:
+    """A stable number from ``text`` to vary a template's variant by what the user said."""
+    return zlib.crc32(" ".join(text.lower().split()).encode())
 
 
 def join_labels(labels: Sequence[str]) -> str:
@@ -93,6 +99,7 @@ class TurnWriter:
         self.share: int | None = None  # words the move being answered may take
         self._handled: dict[tuple[str, str], ClashItem] = {}  # same point, same answer
         self._declared: set[str] = set()  # "unanswerable" templates said in this reply
+        self._uses: dict[str, int] = {}  # times each "unanswerable" template was used here
         self._conceded = False  # at most one concession per speech
         self._kp_row = {kp.id: i for i, kp in enumerate(self.motion.key_points)}
         self._named = 0  # lead-ins so far that name the user's move in the user's words
@@ -192,10 +199,13 @@ class TurnWriter:
         """Say plainly that the sources do not answer this move, naming it by its first words."""
         words = (move.ask or move.text).rstrip(" .?!").split()
         said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
+        # The same template twice in one reply rotates its variant, not only its quote.
+        shift = self._uses.get(template, 0)
+        self._uses[template] = shift + 1
         self.b.begin_move()
         added = self.b.framing(
-            self.b.fresh(template, said=said.replace("\u201c", "").replace("\u201d", "")),
-            self.b.fresh(f"{template}_generic"),
+            self.b.fresh_at(template, shift, said=said.replace("\u201c", "").replace("\u201d", "")),
+            self.b.fresh_at(f"{template}_generic", shift),
         )
         self.b.end_move()
         return added
@@ -543,7 +553,9 @@ class TurnWriter:
     def _concession(self, move: ReadMove) -> ClashItem | None:
         kp = move.key_point
         if kp is not None and kp.side == self.ctx.bot_side and move.strong:
-            lead = self.b.fresh("concession_used", tag=kp.label)
+            # The variant follows the user's words too, so debates do not all take a
+            # concession up with the same line.
+            lead = self.b.fresh_at("concession_used", text_shift(move.text), tag=kp.label)
             if self._argue(kp, lead, None, move.focus) or self._say(lead):
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
