@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.evidence import EvidenceSentence, stems_of
+from bot.domain.motions import KeyPoint
+from bot.domain.replies import ClashItem, Reply
 from bot.engines.extractive.composer import ReplyBuilder
+from bot.engines.extractive.state import DebateState, unanswered
 from bot.engines.templates import TemplateSet
 from bot.verify.grounding import quotes_verbatim, source_prefix
 from tests.support.fixtures_retrieval import REPO
@@ -68,3 +71,45 @@ def test_taking_up_a_concession_varies_with_the_users_words() -> None:
     assert len(TEMPLATES.get("concession_used").variants) >= 6
     assert len(leads) >= 4
     assert text_shift("I  accept it") == text_shift("i accept it")
+
+
+def _points() -> list[KeyPoint]:
+    return [
+        KeyPoint(id="air", side="pro", text="The pilot cut air pollution.", tag="the cleaner air"),
+        KeyPoint(id="poll", side="pro", text="Most residents back it.", tag="public support"),
+        KeyPoint(id="walk", side="pro", text="More people walked.", tag="the rise in footfall"),
+    ]
+
+
+def test_a_point_the_user_named_in_any_turn_is_not_dropped() -> None:
+    history = ["My opponent cites cleaner air, but one year proves nothing."]
+    left = unanswered(_points(), history, set(), set(), set())
+    assert [kp.id for kp in left] == ["poll", "walk"]
+
+
+def test_a_point_matched_or_conceded_is_not_dropped() -> None:
+    left = unanswered(_points(), ["Nothing relevant here."], {"poll"}, {"walk"}, set())
+    assert [kp.id for kp in left] == ["air"]
+
+
+def test_the_motions_own_words_name_no_point() -> None:
+    points = [KeyPoint(id="ban", side="pro", text="The ban works.", tag="the ban's record")]
+    left = unanswered(points, ["The ban is bad."], set(), set(), {"ban"})
+    assert [kp.id for kp in left] == ["ban"]
+
+
+def test_the_state_remembers_every_point_a_user_move_touched() -> None:
+    reply = Reply(
+        text="x",
+        sentences=[],
+        citations=[],
+        clash=[
+            ClashItem(point="A challenge.", kind="challenge", key_point_id="air"),
+            ClashItem(point="A question.", kind="question", key_point_id="poll"),
+            ClashItem(point="Unanswerable.", kind="claim", status="unanswerable"),
+            ClashItem(point="I accept it.", kind="concession", key_point_id="walk"),
+        ],
+    )
+    state = DebateState.of((reply,))
+    assert state.touched == {"air", "poll"}
+    assert "Unanswerable." in state.user_moves

@@ -105,3 +105,29 @@ def test_a_question_announced_before_a_colon_is_a_question() -> None:
 def test_a_third_party_conceding_is_not_the_speakers_concession() -> None:
     [move] = split_moves("Both of those words concede my point about the policy.")
     assert move.kind != "concession"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "My opponent conceded nothing and answered little: the air is cleaner.",
+        "You admitted it yourself, and the cost is real.",
+        "The government accepted that the ban was unpopular.",
+    ],
+)
+def test_describing_the_opponent_conceding_is_no_concession_of_the_speaker(
+    sentence: str,
+) -> None:
+    assert split_moves(sentence)[0].kind != "concession"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I accept what my opponent says: the cost is real.",
+        "My opponent is right that the cost rose.",
+        "You are right that the buses got faster.",
+    ],
+)
+def test_the_speaker_granting_the_opponent_a_point_is_a_concession(sentence: str) -> None:
+    assert split_moves(sentence)[0].kind == "concession"

@@ -25,9 +25,10 @@ from bot.engines.extractive.composer import ReplyBuilder, lower_first, word_coun
 from bot.engines.extractive.gist import OPENERS, granted_gist, user_gist
 from bot.engines.extractive.picker import EvidencePicker
 from bot.engines.extractive.reader import ReadMove, Thresholds, read_speech
-from bot.engines.extractive.state import DebateState
+from bot.engines.extractive.state import DebateState, unanswered
 from bot.engines.templates import TemplateSet
 from bot.text import features as tf
+from retrieval.ingest.chunking import split_sentences
 
 AnswerFinder = Callable[[str], list[EvidenceSentence]]
 # Word sets computed once per argument map (keyed by its fingerprint), not once per turn.
@@ -104,6 +105,7 @@ class TurnWriter:
         self._kp_row = {kp.id: i for i, kp in enumerate(self.motion.key_points)}
         self._named = 0  # lead-ins so far that name the user's move in the user's words
         self._granted_now: list[str] = []  # the concessions of this speech, in its words
+        self._moves_now: list[ReadMove] = []  # this speech's moves, as read
 
     # -- the speech ------------------------------------------------------------
     def write(self) -> TurnResult:
@@ -113,6 +115,7 @@ class TurnWriter:
             self.amap, self.index, self.message, ctx.user_side, ctx.bot_side, self.limits
         )
         self._granted_now = [m.text for m in moves if m.kind == "concession"]
+        self._moves_now = moves
         side_claim = strip_period(getattr(self.motion.sides, ctx.bot_side))
         clash: list[ClashItem] = []
         pressure = [m for m in moves if m.kind == "pressure"]
@@ -508,7 +511,9 @@ class TurnWriter:
         kp = move.key_point
         if kp is None or kp.side != self.ctx.bot_side:
             return self._claim(move, kind="challenge")
-        if not move.strong:
+        # Defence framing ("my point on X holds") only for a point the bot made in an
+        # earlier turn and a move that clearly attacks it.
+        if not move.strong or kp.id not in self.state.advanced:
             return self._weigh_against(move, kp)
         self.challenged_now.add(kp.id)
         said = user_gist(move.text)
@@ -591,6 +596,36 @@ class TurnWriter:
                 attacked.add(kp.id)
         return attacked
 
+    def _dropped(self, made: list[KeyPoint]) -> list[KeyPoint]:
+        """The bot's points that no user move, in any turn, matched, attacked, conceded or
+        named: only these may be called unanswered."""
+        now = [m for m in self._moves_now if m.key_point is not None]
+        engaged = self._attacked() | set(self.state.touched)
+        engaged |= {m.key_point.id for m in now if m.key_point and m.kind != "concession"}
+        conceded = {c.key_point_id for c in self.state.concessions if c.key_point_id}
+        conceded |= {m.key_point.id for m in now if m.key_point and m.kind == "concession"}
+        texts = [*self.ctx.history, *self.state.user_moves, self.message]
+        common = {
+            stem
+            for text in motion_terms(self.motion)
+            for stem in tf.content_stems(tf.tokenize(text))
+        }
+        left = unanswered(made, texts, engaged, conceded, common)
+        return [kp for kp in left if kp.id not in self._engaged_by_meaning(left, texts)]
+
+    def _engaged_by_meaning(self, points: list[KeyPoint], texts: list[str]) -> set[str]:
+        """Points some sentence the user said comes close to in meaning (an attack in other
+        words than the point's label)."""
+        sentences = [t[a:b] for t in texts for a, b in split_sentences(t)]
+        if not points or not sentences:
+            return set()
+        vectors = self.index.embed(sentences)
+        rows = [self._kp_row[kp.id] for kp in points]
+        best = (np.asarray(vectors) @ self.amap.kp_vectors[rows].T).max(axis=0)
+        return {
+            kp.id for kp, score in zip(points, best, strict=True) if score >= self.limits.challenge
+        }
+
     def _recall_concessions(self) -> bool:
         """Closing: what the user granted, in the user's own words (at most two)."""
         texts = [*(c.text for c in self.state.concessions), *self._granted_now]
@@ -613,8 +648,7 @@ class TurnWriter:
             b.max_words -= reserve
         made = [self.motion.key_point(i) for i in self.advanced]
         made = [kp for kp in made if kp.side == self.ctx.bot_side]
-        attacked = self._attacked()
-        dropped = [kp for kp in made if kp.id not in attacked]
+        dropped = self._dropped(made)
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
@@ -625,8 +659,13 @@ class TurnWriter:
         for kp in standing:
             if len(recalled) == 2:
                 break
-            lead = self.b.fresh("closing_point_generic", tag=kp.label)
-            if self._argue(kp, lead, None, None, allow_seed=True):
+            # "My point on X still stands" only for a point made; any other is stated.
+            if self._is_made(kp):
+                lead, generic = self.b.fresh("closing_point_generic", tag=kp.label), None
+            else:
+                lead = self.b.fresh("closing_point", point=strip_period(kp.text))
+                generic = self.b.fresh("advance_generic", tag=kp.label)
+            if self._argue(kp, lead, generic, None, allow_seed=True):
                 recalled.append(kp)
         if b.max_words is not None:
             b.max_words += reserve

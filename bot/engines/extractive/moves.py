@@ -71,6 +71,13 @@ _CHALLENGE = re.compile(
     r"example|last|whole|own)|you(?:'ve| have) (?:said|claimed|argued|cited|quoted))\b",
     re.IGNORECASE,
 )
+# The opponent as the subject of a sentence, and the speaker speaking for themself.
+_OPPONENT_SUBJECT = re.compile(
+    r"\b(?:my (?:opponent|friend|honou?rable opponent)s?|the (?:other|opposing) side|"
+    r"the (?:opposition|proposition|government|bot)|you|they)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'll|i'm|i've|we|let me|let us)\b", re.IGNORECASE)
 _PRECEDENT = re.compile(
     r"\b(?:precedents?|analog(?:y|ies|ous)|just as|just like|the same way|the same thing|"
     r"same playbook|history (?:shows|tells|teaches)|historically|in the past|remember (?:when|"
@@ -121,6 +128,13 @@ def is_pressure(text: str) -> bool:
     return bool(_PRESSURE.search(text))
 
 
+def _describes_opponent(sentence: str, marker: int) -> bool:
+    """Whether the concession marker at ``marker`` only describes the opponent ("My opponent
+    conceded nothing", "You admitted it is real"): a concession is the speaker's own grant."""
+    before = sentence[:marker]
+    return bool(_OPPONENT_SUBJECT.search(before)) and not _FIRST_PERSON.search(before)
+
+
 def sentence_kind(sentence: str) -> MoveKind:
     """The kind of move one sentence makes, judged by its form."""
     if is_pressure(sentence):
@@ -130,7 +144,8 @@ def sentence_kind(sentence: str) -> MoveKind:
         return "question"
     if _QUESTION_START.match(sentence) and stripped.endswith("?"):
         return "question"
-    if _CONCESSION.search(sentence):
+    grant = _CONCESSION.search(sentence)
+    if grant and not _describes_opponent(sentence, grant.start()):
         return "concession"
     if _CHALLENGE.search(sentence):
         return "challenge"
