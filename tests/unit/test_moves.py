@@ -131,3 +131,41 @@ def test_describing_the_opponent_conceding_is_no_concession_of_the_speaker(
 )
 def test_the_speaker_granting_the_opponent_a_point_is_a_concession(sentence: str) -> None:
     assert split_moves(sentence)[0].kind == "concession"
+
+
+@pytest.mark.parametrize(
+    "speech",
+    [
+        "Look at Ostmark: its vacancy fell by a third. That is the precedent that matters.",
+        "Which town do we want to be, Ostmark or Selby Cross? The answer is obvious.",
+    ],
+)
+def test_a_short_evaluative_sentence_joins_the_move_before_it(speech: str) -> None:
+    moves = split_moves(speech)
+    assert len(moves) == 1
+    assert moves[0].text == speech
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Like Selby Cross, Verrin will reverse the ban within two years.",
+        "The city could talk to the rebels, as Norway did with the Taliban.",
+        "The Selby Cross case is the warning here.",
+        "Look at Ostmark, which banned cars and saw vacancy fall.",
+    ],
+)
+def test_a_named_case_set_beside_another_is_a_precedent(sentence: str) -> None:
+    assert split_moves(sentence)[0].kind == "precedent"
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Buses like these are slow at night.", "Hamas is a designated group."]
+)
+def test_a_comparison_without_a_named_case_is_no_precedent(sentence: str) -> None:
+    assert split_moves(sentence)[0].kind == "claim"
+
+
+def test_the_speaker_granting_what_the_opponent_is_left_with_is_a_concession() -> None:
+    sentence = "My opponent is left with the cost of the scheme, which is real."
+    assert split_moves(sentence)[0].kind == "concession"

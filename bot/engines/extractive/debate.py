@@ -553,6 +553,14 @@ class TurnWriter:
             lead = self.b.fresh("rebut_nearest", point=strip_period(kp.text))
         if self._argue(kp, lead, generic, move.focus):
             return ClashItem(point=move.text, kind="challenge", answered_by=[kp.id])
+        if said is not None:  # the user's words did not fit: the point alone, more briefly
+            plain = (
+                None
+                if self._is_made(kp)
+                else self.b.fresh("rebut_nearest", point=strip_period(kp.text))
+            )
+            if self._argue(kp, plain, self.b.fresh("advance_generic", tag=kp.label), move.focus):
+                return ClashItem(point=move.text, kind="challenge", answered_by=[kp.id])
         return self._claim(move, kind="challenge")
 
     def _concession(self, move: ReadMove) -> ClashItem | None:
