@@ -113,3 +113,60 @@ def test_the_state_remembers_every_point_a_user_move_touched() -> None:
     state = DebateState.of((reply,))
     assert state.touched == {"air", "poll"}
     assert "Unanswerable." in state.user_moves
+
+
+def test_pointing_back_takes_the_closest_earlier_point_above_the_floor_once() -> None:
+    import numpy as np
+
+    from bot.engines.extractive.debate import closest_point
+
+    points = _points()
+    scores = np.array([0.5, 0.8, 0.3])
+    assert closest_point(points, scores, 0.45, set()) == points[1]
+    assert closest_point(points, scores, 0.45, {"poll"}) == points[0]
+    assert closest_point(points, scores, 0.45, {"poll", "air"}) is None
+
+
+class _ThinMap:
+    """Just what EvidencePicker reads: one card and one gated similar sentence."""
+
+    def __init__(self, card: EvidenceSentence, similar: EvidenceSentence) -> None:
+        from types import SimpleNamespace
+
+        self.card, self.similar = card, similar
+        self.rows: dict[str, int] = {}
+        self._hit = SimpleNamespace(sentence=similar, score=0.6)
+
+    def cards_for(self, kp_id: str) -> list[EvidenceSentence]:
+        return [self.card]
+
+    def evidence(self, kp_id: str) -> list:
+        return [self._hit]
+
+    def side_of(self, doc_id: str, start: int, end: int) -> None:
+        return None
+
+    def clearly_serves(self, doc_id: str, start: int, end: int, side: str) -> bool:
+        return True
+
+
+def test_once_a_points_cards_are_spent_gated_similar_evidence_is_used() -> None:
+    from bot.engines.extractive.picker import EvidencePicker
+
+    card = _unsourced("The card.")
+    similar = EvidenceSentence(
+        key="d:5:9",
+        passage_id="p",
+        doc_id="d",
+        title="t",
+        url=None,
+        start=5,
+        end=9,
+        text="A similar sentence.",
+        stems=stems_of("A similar sentence."),
+    )
+    thin = _ThinMap(card, similar)
+    fresh = EvidencePicker(thin, [], "pro", 0.5, 0.3)  # type: ignore[arg-type]
+    assert fresh.for_point("kp") == [card]  # beside a fresh card, 0.6 is not close enough
+    spent = EvidencePicker(thin, [card.key], "pro", 0.5, 0.3)  # type: ignore[arg-type]
+    assert spent.for_point("kp") == [similar]

@@ -56,6 +56,17 @@ def text_shift(text: str) -> int:
     return zlib.crc32(" ".join(text.lower().split()).encode())
 
 
+def closest_point(
+    points: Sequence[KeyPoint], scores: np.ndarray, floor: float, skip: set[str]
+) -> KeyPoint | None:
+    """The point scoring highest from ``floor`` up, leaving out ``skip``; None if none."""
+    ranked = sorted(zip(scores.tolist(), range(len(points)), strict=True), reverse=True)
+    for score, i in ranked:
+        if score >= floor and points[i].id not in skip:
+            return points[i]
+    return None
+
+
 def join_labels(labels: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
@@ -106,6 +117,7 @@ class TurnWriter:
         self._named = 0  # lead-ins so far that name the user's move in the user's words
         self._granted_now: list[str] = []  # the concessions of this speech, in its words
         self._moves_now: list[ReadMove] = []  # this speech's moves, as read
+        self._referred: set[str] = set()  # earlier points pointed back to in this reply
 
     # -- the speech ------------------------------------------------------------
     def write(self) -> TurnResult:
@@ -369,8 +381,25 @@ class TurnWriter:
                 lead, generic = said[0], said[1] or generic
             if self._argue(near, lead, generic, move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
+        back = self._refer_back(move.focus)
+        if back is not None:
+            return ClashItem(point=move.text, kind=kind, answered_by=[back.id])
         if self._unanswerable("claim_unanswerable", move):
             return ClashItem(point=move.text, kind=kind, status="unanswerable")
+        return None
+
+    def _refer_back(self, focus: np.ndarray | None) -> KeyPoint | None:
+        """Once the fresh evidence is spent, point back briefly to the closest point the bot
+        made in an earlier turn (never a repeat of its evidence)."""
+        earlier = [self.motion.key_point(i) for i in self.state.advanced]
+        own = [kp for kp in earlier if kp.side == self.ctx.bot_side]
+        if focus is None or not own:
+            return None
+        scores = self.amap.kp_vectors[[self._kp_row[kp.id] for kp in own]] @ focus
+        kp = closest_point(own, scores, NEAREST_MIN, self._referred)
+        if kp is not None and self._say(self.b.fresh("rebut_reference_plain", tag=kp.label)):
+            self._referred.add(kp.id)
+            return kp
         return None
 
     def _concede(self, move: ReadMove, kp: KeyPoint, kind: str) -> ClashItem | None:
