@@ -170,3 +170,23 @@ def test_once_a_points_cards_are_spent_gated_similar_evidence_is_used() -> None:
     assert fresh.for_point("kp") == [card]  # beside a fresh card, 0.6 is not close enough
     spent = EvidencePicker(thin, [card.key], "pro", 0.5, 0.3)  # type: ignore[arg-type]
     assert spent.for_point("kp") == [similar]
+
+
+def test_a_points_own_tag_words_still_name_it_in_the_users_speech() -> None:
+    from bot.domain.motions import Motion
+    from bot.engines.extractive.state import framing_stems
+
+    motion = Motion(
+        id="m",
+        title="A car ban",
+        question="Should Verrin ban cars?",
+        sides={"pro": "Verrin should ban cars.", "con": "Verrin should not ban cars."},
+        key_points=[
+            KeyPoint(id="pro-o", side="pro", text="Ostmark did it.", tag="the Ostmark precedent"),
+            KeyPoint(id="con-c", side="con", text="It costs a lot.", tag="the cost"),
+        ],
+    )
+    common = framing_stems(motion)
+    assert "ban" in common
+    history = ["My opponent's Ostmark example fails."]
+    assert unanswered([motion.key_points[0]], history, set(), set(), common) == []

@@ -25,7 +25,7 @@ from bot.engines.extractive.composer import ReplyBuilder, lower_first, word_coun
 from bot.engines.extractive.gist import OPENERS, granted_gist, user_gist
 from bot.engines.extractive.picker import EvidencePicker
 from bot.engines.extractive.reader import ReadMove, Thresholds, read_speech
-from bot.engines.extractive.state import DebateState, unanswered
+from bot.engines.extractive.state import DebateState, framing_stems, unanswered
 from bot.engines.templates import TemplateSet
 from bot.text import features as tf
 from retrieval.ingest.chunking import split_sentences
@@ -642,12 +642,7 @@ class TurnWriter:
         conceded = {c.key_point_id for c in self.state.concessions if c.key_point_id}
         conceded |= {m.key_point.id for m in now if m.key_point and m.kind == "concession"}
         texts = [*self.ctx.history, *self.state.user_moves, self.message]
-        common = {
-            stem
-            for text in motion_terms(self.motion)
-            for stem in tf.content_stems(tf.tokenize(text))
-        }
-        left = unanswered(made, texts, engaged, conceded, common)
+        left = unanswered(made, texts, engaged, conceded, framing_stems(self.motion))
         return [kp for kp in left if kp.id not in self._engaged_by_meaning(left, texts)]
 
     def _engaged_by_meaning(self, points: list[KeyPoint], texts: list[str]) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.domain.motions import KeyPoint
+from bot.domain.motions import KeyPoint, Motion
 from bot.domain.replies import Reply
 from bot.text import features as tf
 
@@ -68,6 +68,13 @@ class DebateState:
             ),
             user_moves=tuple(i.point for i in clash if i.kind != "pressure"),
         )
+
+
+def framing_stems(motion: Motion) -> set[str]:
+    """Content stems of the motion's own framing (title, question, sides), which name no
+    key point; the key points' tags are left out, since they are what names a point."""
+    texts = [motion.title, motion.question, motion.sides.pro, motion.sides.con]
+    return {stem for text in texts for stem in tf.content_stems(tf.tokenize(text))}
 
 
 def unanswered(
