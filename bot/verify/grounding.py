@@ -56,7 +56,7 @@ _ATTRIBUTION = re.compile(
     r"^\s*(?:(?:according to|as)\b[^,]{0,120},"
     r"|[^,]{0,120}?\b(?:says|said|argue|argues|argued|contend|contends|reports|reported|notes|noted|states|stated|writes|wrote|"
     r"explains|explained|observes|observed|records|recorded|describes|described|"
-    r"recounts|recounted|adds|added)\b(?:\s+that\b)?,?)\s*",
+    r"recounts|recounted|adds|added)\b(?:\s+that\b)?[,:]?)\s*",
     re.IGNORECASE,
 )
 
@@ -68,9 +68,10 @@ def source_prefix(claim: str) -> tuple[str, str]:
     "The United States was ..." names no source.
     """
     prefix, body = split_attribution(claim)
-    words = prefix.rstrip(",").split()
+    words = prefix.rstrip(",:").split()
     if words and words[-1] == "that":
         words = words[:-1]
+    words[-1:] = [w.rstrip(":") for w in words[-1:]]
     if not prefix or prefix[:1] in "Aa" and prefix.lower().startswith(("according", "as ")):
         return prefix, body
     if not words or not words[-1].islower():
@@ -106,8 +107,8 @@ def _flat(text: str) -> str:
 
 def quotes_verbatim(claim: str, quote: str, title: str = "") -> bool:
     """Whether the claim is its quote, bare or after one of the engine's attribution prefixes
-    ("The seed document's authors argue that <quote>", 'The document "<title>" says that
-    <quote>'; the quote's first letter may be lowercased)."""
+    ("The seed document's authors argue that <quote>", 'The document "<title>" says: <quote>'
+    or its older form '... says that <quote>'; the quote's first letter may be lowercased)."""
     body, flat_quote = _flat(claim), _flat(quote)
     if not flat_quote:
         return False
@@ -127,9 +128,10 @@ def _verbatim_prefixes(title: str) -> list[str]:
     prefixes = ["The seed document's authors argue that "]
     if title:
         short = " ".join(title.replace(",", "").replace('"', "").split())
-        prefixes += [f'The document "{short}" says that ']
-        if len(short) > 60:
-            prefixes.append(f'The document "{short[:60].rsplit(" ", 1)[0]}..." says that ')
+        names = [short] + ([f"{short[:60].rsplit(' ', 1)[0]}..."] if len(short) > 60 else [])
+        # The titled attribution: "... says: <quote>" now, "... says that <quote>" before.
+        tails = (":", " that")
+        prefixes += [f'The document "{name}" says{tail} ' for name in names for tail in tails]
     return prefixes
 
 

@@ -105,3 +105,67 @@ def test_a_question_announced_before_a_colon_is_a_question() -> None:
 def test_a_third_party_conceding_is_not_the_speakers_concession() -> None:
     [move] = split_moves("Both of those words concede my point about the policy.")
     assert move.kind != "concession"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "My opponent conceded nothing and answered little: the air is cleaner.",
+        "You admitted it yourself, and the cost is real.",
+        "The government accepted that the ban was unpopular.",
+    ],
+)
+def test_describing_the_opponent_conceding_is_no_concession_of_the_speaker(
+    sentence: str,
+) -> None:
+    assert split_moves(sentence)[0].kind != "concession"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I accept what my opponent says: the cost is real.",
+        "My opponent is right that the cost rose.",
+        "You are right that the buses got faster.",
+    ],
+)
+def test_the_speaker_granting_the_opponent_a_point_is_a_concession(sentence: str) -> None:
+    assert split_moves(sentence)[0].kind == "concession"
+
+
+@pytest.mark.parametrize(
+    "speech",
+    [
+        "Look at Ostmark: its vacancy fell by a third. That is the precedent that matters.",
+        "Which town do we want to be, Ostmark or Selby Cross? The answer is obvious.",
+    ],
+)
+def test_a_short_evaluative_sentence_joins_the_move_before_it(speech: str) -> None:
+    moves = split_moves(speech)
+    assert len(moves) == 1
+    assert moves[0].text == speech
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Like Selby Cross, Verrin will reverse the ban within two years.",
+        "The city could talk to the rebels, as Norway did with the Taliban.",
+        "The Selby Cross case is the warning here.",
+        "Look at Ostmark, which banned cars and saw vacancy fall.",
+    ],
+)
+def test_a_named_case_set_beside_another_is_a_precedent(sentence: str) -> None:
+    assert split_moves(sentence)[0].kind == "precedent"
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Buses like these are slow at night.", "Hamas is a designated group."]
+)
+def test_a_comparison_without_a_named_case_is_no_precedent(sentence: str) -> None:
+    assert split_moves(sentence)[0].kind == "claim"
+
+
+def test_the_speaker_granting_what_the_opponent_is_left_with_is_a_concession() -> None:
+    sentence = "My opponent is left with the cost of the scheme, which is real."
+    assert split_moves(sentence)[0].kind == "concession"

@@ -73,6 +73,10 @@ def fast_only(embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> Ground
             f'The document "Edan Alexander\'s release 2025" says that {QUOTE}',
             id="after the titled attribution",
         ),
+        pytest.param(
+            f'The document "Edan Alexander\'s release 2025" says: {QUOTE}',
+            id="after the titled attribution with a colon",
+        ),
     ],
 )
 def test_a_claim_that_is_its_quote_is_supported_without_parsing(

@@ -91,11 +91,16 @@ class ReplyBuilder:
         """A template in this reply's variant."""
         return capitalized(self.templates.render(name, self.variant, **values))
 
-    def fresh(self, name: str, **values: str) -> str | None:
+    def fresh(self, name: str, /, **values: str) -> str | None:
         """The first variant (from this reply's offset) not said before; None when all were."""
+        return self.fresh_at(name, 0, **values)
+
+    def fresh_at(self, name: str, shift: int, /, **values: str) -> str | None:
+        """As :meth:`fresh`, starting ``shift`` variants further on."""
         count = len(self.templates.get(name).variants)
         for step in range(count):
-            text = capitalized(self.templates.render(name, self.variant + step, **values))
+            variant = self.variant + shift + step
+            text = capitalized(self.templates.render(name, variant, **values))
             if not self.is_said(text):
                 return text
         return None
@@ -126,9 +131,7 @@ class ReplyBuilder:
             return text
         if evidence.seed:
             return self.render("attribution", body=lower_first(text))
-        return self.render(
-            "attribution_titled", title=short_title(evidence.title), body=lower_first(text)
-        )
+        return self.render("attribution_titled", title=short_title(evidence.title), body=text)
 
     def _claim_words(self, evidence: EvidenceSentence) -> int:
         return word_count(self.claim_text(evidence)) + 1  # + the marker

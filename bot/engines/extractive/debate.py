@@ -10,6 +10,7 @@ round instead: points the user dropped, concessions made, and what still stands.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from functools import cached_property
 
@@ -24,9 +25,10 @@ from bot.engines.extractive.composer import ReplyBuilder, lower_first, word_coun
 from bot.engines.extractive.gist import OPENERS, granted_gist, user_gist
 from bot.engines.extractive.picker import EvidencePicker
 from bot.engines.extractive.reader import ReadMove, Thresholds, read_speech
-from bot.engines.extractive.state import DebateState
+from bot.engines.extractive.state import DebateState, framing_stems, unanswered
 from bot.engines.templates import TemplateSet
 from bot.text import features as tf
+from retrieval.ingest.chunking import split_sentences
 
 AnswerFinder = Callable[[str], list[EvidenceSentence]]
 # Word sets computed once per argument map (keyed by its fingerprint), not once per turn.
@@ -47,6 +49,22 @@ def strip_period(text: str) -> str:
     """The sentence without its final period (and a leading function word lowercased), to
     embed after a colon in a template."""
     return lower_first(text.rstrip().rstrip("."))
+
+
+def text_shift(text: str) -> int:
+    """A stable number from ``text`` to vary a template's variant by what the user said."""
+    return zlib.crc32(" ".join(text.lower().split()).encode())
+
+
+def closest_point(
+    points: Sequence[KeyPoint], scores: np.ndarray, floor: float, skip: set[str]
+) -> KeyPoint | None:
+    """The point scoring highest from ``floor`` up, leaving out ``skip``; None if none."""
+    ranked = sorted(zip(scores.tolist(), range(len(points)), strict=True), reverse=True)
+    for score, i in ranked:
+        if score >= floor and points[i].id not in skip:
+            return points[i]
+    return None
 
 
 def join_labels(labels: Sequence[str]) -> str:
@@ -93,10 +111,13 @@ class TurnWriter:
         self.share: int | None = None  # words the move being answered may take
         self._handled: dict[tuple[str, str], ClashItem] = {}  # same point, same answer
         self._declared: set[str] = set()  # "unanswerable" templates said in this reply
+        self._uses: dict[str, int] = {}  # times each "unanswerable" template was used here
         self._conceded = False  # at most one concession per speech
         self._kp_row = {kp.id: i for i, kp in enumerate(self.motion.key_points)}
         self._named = 0  # lead-ins so far that name the user's move in the user's words
         self._granted_now: list[str] = []  # the concessions of this speech, in its words
+        self._moves_now: list[ReadMove] = []  # this speech's moves, as read
+        self._referred: set[str] = set()  # earlier points pointed back to in this reply
 
     # -- the speech ------------------------------------------------------------
     def write(self) -> TurnResult:
@@ -106,6 +127,7 @@ class TurnWriter:
             self.amap, self.index, self.message, ctx.user_side, ctx.bot_side, self.limits
         )
         self._granted_now = [m.text for m in moves if m.kind == "concession"]
+        self._moves_now = moves
         side_claim = strip_period(getattr(self.motion.sides, ctx.bot_side))
         clash: list[ClashItem] = []
         pressure = [m for m in moves if m.kind == "pressure"]
@@ -192,10 +214,13 @@ class TurnWriter:
         """Say plainly that the sources do not answer this move, naming it by its first words."""
         words = (move.ask or move.text).rstrip(" .?!").split()
         said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
+        # The same template twice in one reply rotates its variant, not only its quote.
+        shift = self._uses.get(template, 0)
+        self._uses[template] = shift + 1
         self.b.begin_move()
         added = self.b.framing(
-            self.b.fresh(template, said=said.replace("\u201c", "").replace("\u201d", "")),
-            self.b.fresh(f"{template}_generic"),
+            self.b.fresh_at(template, shift, said=said.replace("\u201c", "").replace("\u201d", "")),
+            self.b.fresh_at(f"{template}_generic", shift),
         )
         self.b.end_move()
         return added
@@ -356,8 +381,25 @@ class TurnWriter:
                 lead, generic = said[0], said[1] or generic
             if self._argue(near, lead, generic, move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
+        back = self._refer_back(move.focus)
+        if back is not None:
+            return ClashItem(point=move.text, kind=kind, answered_by=[back.id])
         if self._unanswerable("claim_unanswerable", move):
             return ClashItem(point=move.text, kind=kind, status="unanswerable")
+        return None
+
+    def _refer_back(self, focus: np.ndarray | None) -> KeyPoint | None:
+        """Once the fresh evidence is spent, point back briefly to the closest point the bot
+        made in an earlier turn (never a repeat of its evidence)."""
+        earlier = [self.motion.key_point(i) for i in self.state.advanced]
+        own = [kp for kp in earlier if kp.side == self.ctx.bot_side]
+        if focus is None or not own:
+            return None
+        scores = self.amap.kp_vectors[[self._kp_row[kp.id] for kp in own]] @ focus
+        kp = closest_point(own, scores, NEAREST_MIN, self._referred)
+        if kp is not None and self._say(self.b.fresh("rebut_reference_plain", tag=kp.label)):
+            self._referred.add(kp.id)
+            return kp
         return None
 
     def _concede(self, move: ReadMove, kp: KeyPoint, kind: str) -> ClashItem | None:
@@ -498,7 +540,9 @@ class TurnWriter:
         kp = move.key_point
         if kp is None or kp.side != self.ctx.bot_side:
             return self._claim(move, kind="challenge")
-        if not move.strong:
+        # Defence framing ("my point on X holds") only for a point the bot made in an
+        # earlier turn and a move that clearly attacks it.
+        if not move.strong or kp.id not in self.state.advanced:
             return self._weigh_against(move, kp)
         self.challenged_now.add(kp.id)
         said = user_gist(move.text)
@@ -538,12 +582,22 @@ class TurnWriter:
             lead = self.b.fresh("rebut_nearest", point=strip_period(kp.text))
         if self._argue(kp, lead, generic, move.focus):
             return ClashItem(point=move.text, kind="challenge", answered_by=[kp.id])
+        if said is not None:  # the user's words did not fit: the point alone, more briefly
+            plain = (
+                None
+                if self._is_made(kp)
+                else self.b.fresh("rebut_nearest", point=strip_period(kp.text))
+            )
+            if self._argue(kp, plain, self.b.fresh("advance_generic", tag=kp.label), move.focus):
+                return ClashItem(point=move.text, kind="challenge", answered_by=[kp.id])
         return self._claim(move, kind="challenge")
 
     def _concession(self, move: ReadMove) -> ClashItem | None:
         kp = move.key_point
         if kp is not None and kp.side == self.ctx.bot_side and move.strong:
-            lead = self.b.fresh("concession_used", tag=kp.label)
+            # The variant follows the user's words too, so debates do not all take a
+            # concession up with the same line.
+            lead = self.b.fresh_at("concession_used", text_shift(move.text), tag=kp.label)
             if self._argue(kp, lead, None, move.focus) or self._say(lead):
                 return ClashItem(
                     point=move.text, kind="concession", key_point_id=kp.id, answered_by=[kp.id]
@@ -579,6 +633,31 @@ class TurnWriter:
                 attacked.add(kp.id)
         return attacked
 
+    def _dropped(self, made: list[KeyPoint]) -> list[KeyPoint]:
+        """The bot's points that no user move, in any turn, matched, attacked, conceded or
+        named: only these may be called unanswered."""
+        now = [m for m in self._moves_now if m.key_point is not None]
+        engaged = self._attacked() | set(self.state.touched)
+        engaged |= {m.key_point.id for m in now if m.key_point and m.kind != "concession"}
+        conceded = {c.key_point_id for c in self.state.concessions if c.key_point_id}
+        conceded |= {m.key_point.id for m in now if m.key_point and m.kind == "concession"}
+        texts = [*self.ctx.history, *self.state.user_moves, self.message]
+        left = unanswered(made, texts, engaged, conceded, framing_stems(self.motion))
+        return [kp for kp in left if kp.id not in self._engaged_by_meaning(left, texts)]
+
+    def _engaged_by_meaning(self, points: list[KeyPoint], texts: list[str]) -> set[str]:
+        """Points some sentence the user said comes close to in meaning (an attack in other
+        words than the point's label)."""
+        sentences = [t[a:b] for t in texts for a, b in split_sentences(t)]
+        if not points or not sentences:
+            return set()
+        vectors = self.index.embed(sentences)
+        rows = [self._kp_row[kp.id] for kp in points]
+        best = (np.asarray(vectors) @ self.amap.kp_vectors[rows].T).max(axis=0)
+        return {
+            kp.id for kp, score in zip(points, best, strict=True) if score >= self.limits.challenge
+        }
+
     def _recall_concessions(self) -> bool:
         """Closing: what the user granted, in the user's own words (at most two)."""
         texts = [*(c.text for c in self.state.concessions), *self._granted_now]
@@ -601,8 +680,7 @@ class TurnWriter:
             b.max_words -= reserve
         made = [self.motion.key_point(i) for i in self.advanced]
         made = [kp for kp in made if kp.side == self.ctx.bot_side]
-        attacked = self._attacked()
-        dropped = [kp for kp in made if kp.id not in attacked]
+        dropped = self._dropped(made)
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
@@ -613,8 +691,13 @@ class TurnWriter:
         for kp in standing:
             if len(recalled) == 2:
                 break
-            lead = self.b.fresh("closing_point_generic", tag=kp.label)
-            if self._argue(kp, lead, None, None, allow_seed=True):
+            # "My point on X still stands" only for a point made; any other is stated.
+            if self._is_made(kp):
+                lead, generic = self.b.fresh("closing_point_generic", tag=kp.label), None
+            else:
+                lead = self.b.fresh("closing_point", point=strip_period(kp.text))
+                generic = self.b.fresh("advance_generic", tag=kp.label)
+            if self._argue(kp, lead, generic, None, allow_seed=True):
                 recalled.append(kp)
         if b.max_words is not None:
             b.max_words += reserve

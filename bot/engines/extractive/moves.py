@@ -71,14 +71,46 @@ _CHALLENGE = re.compile(
     r"example|last|whole|own)|you(?:'ve| have) (?:said|claimed|argued|cited|quoted))\b",
     re.IGNORECASE,
 )
+# The opponent as the one conceding ("my opponent conceded"), and the speaker speaking.
+_OPPONENT_SUBJECT = re.compile(
+    r"\b(?:my (?:opponent|friend|honou?rable opponent)s?|the (?:other|opposing) side|"
+    r"the (?:opposition|proposition|government|bot)|you|they)\s+(?:\w+\s+){0,2}?"
+    r"(?:concede[sd]?|conceding|admit(?:s|ted)?|admitting|accept(?:s|ed)?|grant(?:s|ed)?|"
+    r"acknowledge[sd]?|agree[sd]?)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'll|i'm|i've|we|let me|let us)\b", re.IGNORECASE)
 _PRECEDENT = re.compile(
     r"\b(?:precedents?|analog(?:y|ies|ous)|just as|just like|the same way|the same thing|"
     r"same playbook|history (?:shows|tells|teaches)|historically|in the past|remember (?:when|"
     r"how)|look at (?:how|what|the)|compare|comparison|parallel|model for|template for|"
     r"did (?:it|this|the same) (?:with|before|in)|has done (?:it|this|so) before|"
-    r"did so before|before with|as (?:it|they|we|washington) did with)\b",
+    r"did so before|before with|as (?:it|they|we) did with)\b",
     re.IGNORECASE,
 )
+# A named case set beside another: "Like Selby Cross, ...", "as Norway did with ...",
+# "the Ostmark example", "look at Ostmark". The name is a capitalised word (case-sensitive);
+# the comparison words are not.
+_NAME = r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*"
+_CASE_COMPARISON = re.compile(
+    r"\b(?i:just like|like|unlike|compared? (?:with|to)|look at|as with|as in)\s+(?:the\s+)?"
+    + _NAME
+    + r"|\b(?i:as)\s+(?:the\s+)?"
+    + _NAME
+    + r"\s+(?i:did|has done|had done|does)\b"
+    + r"|\b"
+    + _NAME
+    + r"(?:'s|\u2019s)?\s+(?i:case|example|experience|model|precedent|playbook)\b"
+)
+# Words that only weigh or point ("That is the precedent that matters.", "The answer is
+# obvious."): a short sentence made of nothing else goes with the move before it.
+_EVALUATIVE_TEXT = """
+    that this it is was are be the a an what which so here there precedent precedents
+    matters matter point points answer answers question obvious clear simple plain real
+    true key thing things issue whole case lesson really all one only important decisive
+    telling that's it's here's"""
+_EVALUATIVE = frozenset(_EVALUATIVE_TEXT.split())
+EVALUATIVE_WORDS = 8
 _PRESSURE_PATTERNS = [
     r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompts?"
     r"|guidelines?|programming|assignment|constraints?)\b",
@@ -121,6 +153,13 @@ def is_pressure(text: str) -> bool:
     return bool(_PRESSURE.search(text))
 
 
+def _describes_opponent(sentence: str, marker: int) -> bool:
+    """Whether the concession marker at ``marker`` only describes the opponent ("My opponent
+    conceded nothing", "You admitted it is real"): a concession is the speaker's own grant."""
+    before = sentence[:marker]
+    return bool(_OPPONENT_SUBJECT.search(before)) and not _FIRST_PERSON.search(before)
+
+
 def sentence_kind(sentence: str) -> MoveKind:
     """The kind of move one sentence makes, judged by its form."""
     if is_pressure(sentence):
@@ -130,11 +169,12 @@ def sentence_kind(sentence: str) -> MoveKind:
         return "question"
     if _QUESTION_START.match(sentence) and stripped.endswith("?"):
         return "question"
-    if _CONCESSION.search(sentence):
+    grant = _CONCESSION.search(sentence)
+    if grant and not _describes_opponent(sentence, grant.start()):
         return "concession"
     if _CHALLENGE.search(sentence):
         return "challenge"
-    if _PRECEDENT.search(sentence):
+    if _PRECEDENT.search(sentence) or _CASE_COMPARISON.search(sentence):
         return "precedent"
     return "claim"
 
@@ -167,6 +207,12 @@ def _takes_previous(previous: Move) -> bool:
     return previous.kind in ("claim", "challenge", "precedent")
 
 
+def _only_weighs(text: str) -> bool:
+    """A short sentence with no words beyond weighing and pointing ones."""
+    words = re.findall(r"[\w'\u2019]+", text.lower().replace("\u2019", "'"))
+    return 0 < len(words) <= EVALUATIVE_WORDS and all(w in _EVALUATIVE for w in words)
+
+
 def split_moves(speech: str) -> list[Move]:
     """The speech's moves in order, one per sentence (or per half of "I grant X, but Y").
 
@@ -182,6 +228,10 @@ def split_moves(speech: str) -> list[Move]:
         if grants_before and moves and _CONCESSION.search(text) and _takes_previous(moves[-1]):
             previous = moves[-1]
             moves[-1] = Move("concession", previous.start, e, speech[previous.start : e])
+            continue
+        if moves and _only_weighs(text):
+            previous = moves[-1]
+            moves[-1] = Move(previous.kind, previous.start, e, speech[previous.start : e])
             continue
         if short or _FILLER.match(text):
             continue

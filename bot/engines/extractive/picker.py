@@ -73,8 +73,9 @@ class EvidencePicker:
         curated = self.amap.cards_for(kp_id)
         cards = [c for c in curated if self._usable(c, allow_seed)]
         # A point with cards takes similarity evidence only when it fits very closely; a
-        # point without cards (a map nobody curated) relies on it.
-        floor = max(self.similar_min, CURATED_SIMILAR_MIN) if curated else self.similar_min
+        # point without cards (a map nobody curated), or whose cards are all spent, relies
+        # on it (still through the stance gate), so a thin map does not fall silent.
+        floor = max(self.similar_min, CURATED_SIMILAR_MIN) if cards else self.similar_min
         similar = [
             b.sentence
             for b in self.amap.evidence(kp_id)[:MAX_SIMILAR]
