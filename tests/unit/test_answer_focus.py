@@ -7,6 +7,7 @@ import pytest
 from bot.domain.evidence import EvidenceSentence, stems_of
 from bot.engines.extractive.answers import AnswerSelector
 from bot.engines.extractive.focus import (
+    answer_type_strength,
     coverage,
     holds_answer_type,
     predicate_matches,
@@ -83,3 +84,34 @@ def test_no_verdict_without_a_sentence_that_states_the_predicate() -> None:
     stating = sentence("The council approved the budget on Tuesday after a long debate.")
     assert AnswerSelector.stance(question, [off_topic]) is None
     assert AnswerSelector.stance(question, [stating]) == "yes"
+
+
+def test_a_focus_word_only_the_title_holds_counts_a_little() -> None:
+    focus = question_focus("When did the pilot start", "when")
+    terms = sentence_terms(sentence("It began on 3 June with twelve schools taking part."))
+    title = frozenset(stems_of("The school meals pilot"))
+    alone = coverage(focus, terms, {})
+    with_title = coverage(focus, terms, {}, title)
+    assert alone < with_title < 1.0
+
+
+def test_a_who_question_about_a_role_prefers_the_person_named_with_it() -> None:
+    focus = question_focus("Who is the president of the Chamber of Commerce", "who")
+    assert focus.role == "president"
+    named = "Chamber president Ana Ruiz said the closures cost shops money."
+    other = "The plan was backed by Maria Lopez of the ports authority."
+    assert answer_type_strength(focus, named) > answer_type_strength(focus, other) > 0
+
+
+def test_a_who_question_about_an_act_has_no_role() -> None:
+    assert question_focus("Who met the union leaders in March", "who").role is None
+
+
+def test_the_outlet_that_reports_is_no_who_answer() -> None:
+    focus = question_focus("Which official hosted the talks with the union", "who")
+    assert not holds_answer_type(
+        focus, "The mayor told Reuters the talks with the union went well."
+    )
+    assert holds_answer_type(
+        focus, "The talks with the union were hosted by the Ports Authority, Reuters reported."
+    )

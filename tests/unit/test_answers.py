@@ -202,3 +202,33 @@ def test_no_verdict_without_a_predicate_to_confirm() -> None:
     question = "Was the envoy kept in charge of the file?"
     evidence = [sentence("The envoy met the delegation twice about the file.")]
     assert AnswerSelector.stance(question, evidence) is None
+
+
+def test_a_second_sentence_for_a_part_covers_its_focus_as_well_as_the_first() -> None:
+    index = SentenceIndex(HashEmbeddings())
+    frame = analyze("Which streets were closed for the marathon on Sunday?")
+    texts = [
+        "Main Street and Harbour Road were closed for the marathon on Sunday.",
+        "A shop on Elm Street closed early.",
+    ]
+    sentences = [sentence(t, f"d{i}") for i, t in enumerate(texts)]
+    vectors = index.embed(texts)
+    part_vectors = index.embed([p.text for p in frame.parts])
+    plan = AnswerSelector(index.calibration).select(frame, part_vectors, sentences, vectors)
+    assert [s.text for s in plan.claims][:1] == [texts[0]]
+    assert texts[1] not in [s.text for s in plan.claims]
+
+
+def test_two_yes_no_parts_get_no_single_verdict() -> None:
+    index = SentenceIndex(HashEmbeddings())
+    frame = analyze("Did the council approve the budget, and did the mayor sign the budget?")
+    texts = [
+        "The council approved the budget on 4 May.",
+        "The mayor did not sign the budget.",
+    ]
+    sentences = [sentence(t, f"d{i}") for i, t in enumerate(texts)]
+    vectors = index.embed(texts)
+    part_vectors = index.embed([p.text for p in frame.parts])
+    plan = AnswerSelector(index.calibration).select(frame, part_vectors, sentences, vectors)
+    assert len(frame.parts) == 2
+    assert plan.stance is None

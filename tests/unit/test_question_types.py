@@ -92,3 +92,10 @@ def test_one_thing_asked_is_one_part() -> None:
     assert not frame.multi_part
     assert frame.parts[0].kind == "how_much"
     assert frame.parts[0].anchors == {"2006"}
+
+
+def test_two_yes_no_questions_joined_by_and_are_two_parts() -> None:
+    frame = analyze("Is bus ridership up, and did road injuries fall?")
+    assert frame.kind == "yes_no"
+    assert [p.asked for p in frame.parts] == ["Is bus ridership up", "did road injuries fall"]
+    assert [p.kind for p in frame.parts] == ["yes_no", "yes_no"]

@@ -8,7 +8,9 @@ PERSON or ORG for "who", a place for "where", a stated cause for "why"); for tho
 sentence without it is no answer. "What", "how" and yes/no parts have no answer type: their
 answer must state the part's predicate (main verb, synonym or antonym). Every answer must
 cover part of the focus and name what the part asks about (its rare names), and score above
-the floor. Sentences that repeat a fact already chosen are dropped. Nothing answered means
+the floor. A further sentence for a part must cover its focus as well as the part's best
+(no runner-up matched on one shared word); sentences that repeat a fact already chosen are
+dropped; two yes/no questions in one get no single verdict. Nothing answered means
 the sources do not answer; a part nothing answers is named.
 """
 
@@ -62,6 +64,7 @@ NEEDS_PREDICATE = frozenset({"what", "how", "yes_no"})
 RESTATES = 0.65  # ... unless the sentence covers this much of the focus without it
 YEARS_NAMED = True  # the years a part names must be in the answer's passage
 NO_PREDICATE_COVER = 0.2  # a part with no predicate ("what did X say about Y") needs this
+RUNNER_COVER_SLACK = 0.02  # a second sentence for a part covers its focus as well as the first
 
 
 def _words_of(texts: Iterable[str]) -> set[str]:
@@ -202,6 +205,17 @@ class AnswerSelector:
         The score is cosine, word overlap, retrieval rank and focus coverage; only the best
         :data:`PARSED` are parsed for the answer type, the rest are not eligible.
         """
+        ranked, eligible, _ = self._scored(part, vector, sentences, vectors)
+        return ranked, eligible
+
+    def _scored(
+        self,
+        part: QuestionPart,
+        vector: np.ndarray,
+        sentences: Sequence[EvidenceSentence],
+        vectors: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`part_scores` plus each sentence's focus coverage."""
         query = stems_of(part.text)
         cosine = vectors @ vector
         idf = idf_of([s.stems for s in sentences])
@@ -250,7 +264,7 @@ class AnswerSelector:
                 ranked[j] += TYPE_BONUS * strength
             elif part.kind in _REQUIRED:
                 parsed[j] = False  # a "when" answer without a date is no answer
-        return ranked, eligible & parsed
+        return ranked, eligible & parsed, cover
 
     def select(
         self,
@@ -275,7 +289,7 @@ class AnswerSelector:
         runners: list[tuple[float, int]] = []
         contrary: list[tuple[float, int]] = []  # yes/no: the best evidence the other way
         for p, part in enumerate(frame.parts):
-            ranked, eligible = self.part_scores(part, part_vectors[p], sentences, vectors)
+            ranked, eligible, cover = self._scored(part, part_vectors[p], sentences, vectors)
             floor = ANSWER_FLOOR if p == 0 or not chosen else ANSWER_FLOOR - PART_FLOOR_DROP
             order = [int(j) for j in np.argsort(-ranked, kind="stable") if eligible[j]]
             order = [j for j in order if ranked[j] >= floor]
@@ -290,7 +304,9 @@ class AnswerSelector:
             picked = next((j for j in order if fresh(j)), None)
             if picked is not None:
                 chosen.append(picked)
-            runners += [(float(ranked[j]), j) for j in close[1:]]
+                bar = float(cover[picked]) - RUNNER_COVER_SLACK  # no weaker match for the part
+                close = [j for j in close if cover[j] >= bar]
+            runners += [(float(ranked[j]), j) for j in close if j != picked]
             if frame.kind == "yes_no" and picked is not None:
                 side = polarity(frame.question, sentences[picked])
                 contrary += [
@@ -308,8 +324,8 @@ class AnswerSelector:
             if fresh(j):
                 chosen.append(j)
         plan.claims = [sentences[j] for j in chosen]
-        if frame.kind == "yes_no" and plan.claims:
-            plan.stance = self.stance(frame.question, plan.claims)
+        if frame.kind == "yes_no" and plan.claims and not frame.multi_part:
+            plan.stance = self.stance(frame.question, plan.claims)  # two questions: no one verdict
         return plan
 
     def _names_all(self, part: QuestionPart, found: Sequence[EvidenceSentence]) -> bool:

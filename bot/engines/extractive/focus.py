@@ -35,6 +35,7 @@ from bot.verify.layers.nlp import (
 PREDICATE_WEIGHT = 1.5  # the main verb counts this much more than another focus word
 SYNONYM_CREDIT = 0.8  # a WordNet synonym covers a focus word this much
 CONTEXT_CREDIT = 0.6  # a name the sentence's passage holds ("he" = Boehler) covers this much
+TITLE_CREDIT = 0.4  # another focus word only its document's title or passage holds ("pilot")
 MAX_IDF = 3.0  # a focus word no candidate holds weighs this much (and is a strong signal)
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 # Words every question may use that say nothing about what it asks.
@@ -77,6 +78,7 @@ class Focus:
     kind: str
     duration: bool  # "how long": a span of days or years answers
     predicate_opposites: frozenset[str] = frozenset()  # the predicate's antonyms' stems
+    role: str | None = None  # "who is the president of X": the asked role noun's stem
 
 
 def _stems(words: Sequence[str]) -> frozenset[str]:
@@ -160,6 +162,7 @@ def question_focus(text: str, kind: str) -> Focus:
             predicate_forms = frozenset({key} | alts | opposite)
             predicate_opposites = opposite - alts - {key}
     own = frozenset(t.lower_ for t in doc if not t.is_punct)
+    role = _role_of(doc) if kind == "who" else None
     duration = bool(re.search(r"\bhow long\b", text, re.IGNORECASE))
     names = frozenset(k for k, is_name in proper.items() if is_name)
     return Focus(
@@ -172,7 +175,22 @@ def question_focus(text: str, kind: str) -> Focus:
         kind,
         duration,
         predicate_opposites,
+        role,
     )
+
+
+def _role_of(doc: Any) -> str | None:
+    """The role a who-question asks to fill: "who is the *president* of ...", "which
+    *official* ...", as a stem; None when it asks of an act ("who met ...")."""
+    for token in doc:
+        if token.pos_ != "NOUN" or token.lemma_.lower() in _GENERIC:
+            continue
+        after_which = token.i > 0 and doc[token.i - 1].lower_ in ("which", "what")
+        head = token.head
+        is_attr = token.dep_ in ("attr", "nsubj") and head.lemma_.lower() == "be"
+        if after_which or is_attr:
+            return tf.stem(token.lemma_.lower())
+    return None
 
 
 def idf_of(terms: Sequence[frozenset[str]]) -> dict[str, float]:
@@ -192,7 +210,8 @@ def coverage(
     context: frozenset[str] = frozenset(),
 ) -> float:
     """IDF-weighted share of the focus that ``stems`` cover (synonyms count a little less,
-    names found only in the sentence's passage ``context`` less still)."""
+    names found only in the sentence's title or passage ``context`` less still, and other
+    words found only there least)."""
     total = 0.0
     found = 0.0
     for key, weight in focus.weights.items():
@@ -202,18 +221,54 @@ def coverage(
             found += w
         elif focus.alternatives.get(key, frozenset()) & stems:
             found += SYNONYM_CREDIT * w
-        elif key in focus.names and key in context:
-            found += CONTEXT_CREDIT * w
+        elif key in context:
+            found += (CONTEXT_CREDIT if key in focus.names else TITLE_CREDIT) * w
     return found / total if total else 1.0
+
+
+ROLE_WINDOW = 3  # tokens either side of a PERSON that name their role ("Chamber president X")
+ROLE_MISS = 0.6  # a who-answer's person whose asked role is not stated next to them
+
+
+@lru_cache(maxsize=8192)
+def _person_roles(text: str) -> tuple[frozenset[str], ...]:
+    """For each PERSON in ``text``, the stems of the words just around it (their role)."""
+    doc = parse(text)
+    found = []
+    for e in doc.ents:
+        if e.label_ != "PERSON":
+            continue
+        lo, hi = max(0, e.start - ROLE_WINDOW), min(len(doc), e.end + ROLE_WINDOW)
+        near = [t for t in doc[lo:hi] if not (e.start <= t.i < e.end)]
+        found.append(frozenset(tf.stem(t.lemma_.lower()) for t in near))
+    return tuple(found)
 
 
 ATTACHED_QUANTITY = True  # "how many X": the number must count X (or be its verb's object)
 _QUANTITIES = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
 
+_REPORTING = frozenset({"report", "say", "tell", "write", "publish", "cite", "quote", "note"})
+_REPORTING_STEMS = frozenset(tf.stem(w) for w in _REPORTING)
+
+
+def _attributes(root: Any) -> bool:
+    """Whether an entity only attributes a report: "Axios reported", "told Reuters",
+    "according to the BBC" (the source of a claim, not who did what was asked)."""
+    head = root.head
+    if root.dep_ in ("nsubj", "dative") and head.lemma_.lower() in _REPORTING:
+        return True
+    if root.dep_ == "dobj" and head.lemma_.lower() == "tell":
+        return True
+    if root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
+        return True
+    return root.dep_ == "pobj" and head.head.lemma_.lower() == "tell"  # "told to Reuters"
+
+
 @lru_cache(maxsize=8192)
-def _entities(text: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
-    """(label, lowercased text, stems of the words it attaches to) of each named entity.
+def _entities(text: str) -> tuple[tuple[str, str, frozenset[str], bool], ...]:
+    """(label, lowercased text, stems of the words it attaches to, whether it only
+    attributes a report) of each named entity.
 
     A quantity attaches to the noun it counts, the verb it is the object of and what it is
     "of" or "in" ("released 1,968 prisoners": release, prisoner; "$38 billion in aid": aid),
@@ -232,7 +287,8 @@ def _entities(text: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
         for child in e.root.children:  # "$38 billion in military aid": what it is of
             if child.dep_ == "prep":
                 heads |= {tf.stem(g.lemma_.lower()) for g in child.children if g.dep_ == "pobj"}
-        found.append((e.label_, e.text.lower(), frozenset(heads)))
+        attributive = e.label_ == "ORG" and _attributes(e.root)
+        found.append((e.label_, e.text.lower(), frozenset(heads), attributive))
     return tuple(found)
 
 
@@ -248,10 +304,15 @@ def answer_type_strength(focus: Focus, text: str) -> float:
         if _DURATION.search(text):
             return 1.0
         dated = any(
-            label == "DATE" and _is_new(ent, focus.own_words) for label, ent, _ in _entities(text)
+            label == "DATE" and _is_new(ent, focus.own_words)
+            for label, ent, _, _ in _entities(text)
         )
         return 0.5 if dated else 0.0
-    return 1.0 if holds_answer_type(focus, text) else 0.0
+    if not holds_answer_type(focus, text):
+        return 0.0
+    if focus.kind == "who" and focus.role is not None:  # the person named with that role wins
+        return 1.0 if any(focus.role in near for near in _person_roles(text)) else ROLE_MISS
+    return 1.0
 
 
 def holds_answer_type(focus: Focus, text: str) -> bool:
@@ -264,9 +325,12 @@ def holds_answer_type(focus: Focus, text: str) -> bool:
     if wanted is None:
         return True
     keys = set(focus.weights)
-    for label, ent, heads in _entities(text):
+    asks_source = focus.predicate is not None and focus.predicate in _REPORTING_STEMS
+    for label, ent, heads, attributive in _entities(text):
         if label not in wanted or not _is_new(ent, focus.own_words):
             continue
+        if attributive and not asks_source:
+            continue  # "Axios reported ..." names the reporter, not who did it
         if label in _QUANTITIES and ATTACHED_QUANTITY and keys and not heads & keys:
             continue  # a number that counts something the question does not ask about
         return True

@@ -46,9 +46,11 @@ _COMPARISON = re.compile(
     r"|each time|in each|both)\b"
 )
 _WH = r"who|whom|whose|when|where|why|what|which|how"
-# A new question clause: after a comma or "and", a wh-word (or, after a comma, an auxiliary).
+# A new question clause: after a comma or "and", a wh-word; after a comma (and "and"),
+# an auxiliary and its subject ("Is X up, and did Y fall?" asks two yes/no questions).
 _CLAUSE_SPLIT = re.compile(
-    rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?=(?:{_WH})\b)|\s*,\s*(?=(?:{_AUX})\s+[A-Z])",
+    rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?=(?:{_WH})\b)"
+    rf"|\s*,\s*(?:and\s+)?(?=(?:{_AUX})\s+[A-Z])",
     re.IGNORECASE,
 )
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
