@@ -115,3 +115,11 @@ def test_the_outlet_that_reports_is_no_who_answer() -> None:
     assert holds_answer_type(
         focus, "The talks with the union were hosted by the Ports Authority, Reuters reported."
     )
+
+
+def test_places_answer_which_countries_but_not_who_said() -> None:
+    sentence = "The truce was agreed through joint mediation by Norway, Chile and Kenya."
+    countries = question_focus("Which countries mediated the truce?", "who")
+    assert holds_answer_type(countries, sentence)
+    person = question_focus("Who mediated the truce?", "who")
+    assert not holds_answer_type(person, sentence)

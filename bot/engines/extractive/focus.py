@@ -52,6 +52,10 @@ _WANTED_ENTITIES: dict[str, frozenset[str]] = {
     "who": frozenset({"PERSON", "ORG", "NORP"}),
     "where": frozenset({"GPE", "LOC", "FAC"}),
 }
+# "Which countries / governments ...": places that act, so a GPE answers a who-question.
+_POLITIES = frozenset(
+    tf.stem(w) for w in ("country", "nation", "state", "government", "city", "capital", "power")
+)
 _DURATION = re.compile(
     r"\b(\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|\w+teen|\w+ty)\s+"
     r"(days?|weeks?|months?|years?|decades?|hours?)\b",
@@ -325,6 +329,8 @@ def holds_answer_type(focus: Focus, text: str) -> bool:
     if wanted is None:
         return True
     keys = set(focus.weights)
+    if focus.kind == "who" and keys & _POLITIES:
+        wanted = wanted | {"GPE"}  # "which countries mediated": Qatar and Egypt answer
     asks_source = focus.predicate is not None and focus.predicate in _REPORTING_STEMS
     for label, ent, heads, attributive in _entities(text):
         if label not in wanted or not _is_new(ent, focus.own_words):
