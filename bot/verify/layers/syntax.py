@@ -16,11 +16,14 @@ PREDICATE_POS = frozenset({"VERB", "ADJ"})
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 NEGATIVE_SUBJECTS = frozenset({"none", "nobody", "nothing", "neither", "no one", "nor"})
 # Verbs that negate their complement: "refused to release" = did not release.
-NEGATING_GOVERNORS = frozenset({"refuse", "fail", "deny", "decline", "reject", "avoid", "stop"})
+NEGATING_GOVERNORS = frozenset(
+    {"refuse", "fail", "deny", "decline", "reject", "avoid", "stop", "refrain", "neglect", "cease"}
+)
 # Clauses inside a clause: their negation and modality are their own.
 NESTED_CLAUSES = frozenset(
     {"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis", "csubj", "acl", "pcomp"}
 )
+RULING_OUT = frozenset({"rather than", "instead of", "far from"})
 NEGATING_NOUNS = frozenset({"failure", "refusal", "reluctance", "inability"})
 PROPOSITION_VERBS = frozenset(
     ["say", "announce", "report", "see", "expect", "predict", "guarantee"]
@@ -247,8 +250,12 @@ def _verb_negated(verb: Token) -> bool:
             and lemma(verb) not in HEDGE_GOVERNORS | PROPOSITION_VERBS
         ):
             return True
-    # "refused to release", "failed to reach": the complement is negated.
-    if verb.dep_ in {"xcomp", "ccomp"} and lemma(verb.head) in NEGATING_GOVERNORS:
+    # "refused to release", "failed to reach": the complement is negated (the parser may
+    # attach the infinitive as "advcl" when a phrase comes between: "declined on Monday to").
+    infinitive = verb.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
+    )
+    if (verb.dep_ in {"xcomp", "ccomp"} or infinitive) and lemma(verb.head) in NEGATING_GOVERNORS:
         return True
     # "without consulting", "advised against meeting": a preposition negates its clause.
     if verb.dep_ == "pcomp" and verb.head.lower_ in {"without", "against"}:
@@ -262,6 +269,9 @@ def _verb_negated(verb: Token) -> bool:
 
 def is_negated(token: Token) -> bool:
     """Whether a predicate (verb or adjective) is negated in its clause."""
+    # "rather than talking", "instead of meeting", "far from pleased": the act is ruled out.
+    if token.doc[max(token.i - 2, 0) : token.i].text.lower() in RULING_OUT:
+        return True
     head = clause_head(token)
     if head.pos_ not in {"VERB", "AUX", "ADJ"}:
         return False
@@ -354,8 +364,14 @@ def noun_hedged(noun: Token) -> bool:
     release", "the scheduled vote"."""
     if any(c.dep_ in {"acl", "amod"} and lemma(c) in HEDGE_GOVERNORS for c in noun.children):
         return True
+    if noun.dep_ in {"dobj", "nsubjpass", "nsubj", "pobj"} and lemma(noun.head) in HEDGE_GOVERNORS:
+        return True
+    # "expected the visit to happen", "the vote could take place": the event is the subject
+    # of a predicate that is only expected or possible.
     return (
-        noun.dep_ in {"dobj", "nsubjpass", "nsubj", "pobj"} and lemma(noun.head) in HEDGE_GOVERNORS
+        noun.dep_ in {"nsubj", "nsubjpass"}
+        and noun.head.pos_ in {"VERB", "AUX"}
+        and is_hedged(noun.head)
     )
 
 
