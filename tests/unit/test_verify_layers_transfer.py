@@ -12,7 +12,7 @@ from bot.verify.layers import nlp, rule_judges
 from bot.verify.layers.base import Judge
 from bot.verify.layers.polarity import ended_or_continued
 from bot.verify.layers.quantifiers import shares
-from bot.verify.layers.syntax import is_negated
+from bot.verify.layers.syntax import is_hedged, is_negated
 from tests.unit.test_verify_layers import Case, case
 
 # fmt: off
@@ -129,3 +129,11 @@ def test_still_against_no_longer_is_found_in_either_direction() -> None:
 def test_shares_are_read_from_counts_and_percentages() -> None:
     assert shares("61 of the 100 seats and 38% of the vote") == pytest.approx([0.61, 0.38])
     assert shares("the 2020 vote") == []
+
+
+def test_a_clause_of_reason_is_not_hedged_by_its_governor() -> None:
+    doc = nlp.parse("Critics called the ruling historic, because the firm had never paid a fine.")
+    paid = next(t for t in doc if t.text == "paid")
+    assert not is_hedged(paid)
+    planned = nlp.parse("The union called for the firm to pay the fine.")
+    assert is_hedged(next(t for t in planned if t.text == "pay"))

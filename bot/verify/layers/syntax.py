@@ -34,6 +34,10 @@ HEDGE_AUXILIARIES = frozenset(
     {"could", "may", "might", "would", "should", "can", "will", "must", "shall", "ought"}
 )
 CONDITION_MARKS = frozenset({"if", "whether", "unless"})
+# Marks of clauses that state a fact of their own: reason, time, concession.
+FACTUAL_MARKS = frozenset(
+    {"because", "since", "after", "when", "while", "although", "though", "as", "once"}
+)
 # Modal force: "must bring" says more than "can bring".
 POSSIBILITY = frozenset({"can", "could", "may", "might"})
 NECESSITY = frozenset({"must", "will", "shall", "would"})
@@ -309,7 +313,16 @@ def is_hedged(token: Token) -> bool:
     if head.sent.text.rstrip().endswith("?"):
         return True
     parent = head.head
-    if head.dep_ in {"xcomp", "ccomp", "advcl"} and lemma(parent) in HEDGE_GOVERNORS:
+    # "called it unprecedented, because the US had never dealt with it": a clause of reason
+    # or time is not the governor's complement, so "call" does not hedge it.
+    factual = head.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in FACTUAL_MARKS for c in head.children
+    )
+    if (
+        head.dep_ in {"xcomp", "ccomp", "advcl"}
+        and lemma(parent) in HEDGE_GOVERNORS
+        and not factual
+    ):
         return True
     to = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
     # "agreed to set up", "told Hamas to close", "forces were to leave": an infinitive states
