@@ -60,7 +60,7 @@ def _governor(noun: Token) -> Token | None:
     """The first verb or topic noun above a noun, through prepositions and compounds."""
     current = noun
     for _ in range(4):
-        if current.head is current:
+        if current.head.i == current.i:
             return None
         current = current.head
         if current.pos_ in {"VERB", "AUX"} or lemma(current) in TOPIC_WORDS:

@@ -223,7 +223,7 @@ def closest(token: Token, candidates: Iterable[Token]) -> list[Token]:
 def clause_head(token: Token) -> Token:
     """The verb or predicate adjective that governs ``token`` (itself for a verb)."""
     current = token
-    while current.pos_ not in {"VERB", "AUX"} and current.head is not current:
+    while current.pos_ not in {"VERB", "AUX"} and current.head.i != current.i:
         if current.dep_ == "acomp" or (current.pos_ == "ADJ" and current.dep_ == "ROOT"):
             return current
         current = current.head
@@ -348,7 +348,7 @@ def is_hedged(token: Token) -> bool:
     if head.dep_ == "conj" and parent.pos_ == "VERB" and parent is not head and is_hedged(parent):
         return True
     preposition = parent
-    while preposition.dep_ == "conj" and preposition.head is not preposition:
+    while preposition.dep_ == "conj" and preposition.head.i != preposition.i:
         preposition = preposition.head  # "ready for dialogue and for reaching ..."
     grand = preposition.head
     return head.dep_ == "pcomp" and (
