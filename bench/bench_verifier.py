@@ -5,7 +5,8 @@ Every claim goes through the same code that checks sent claims and ``POST /verif
 source document, with the real MiniLM grounding model and real spaCy / WordNet. Prints, per
 split, precision and recall and a confusion table per kind; ``--out`` writes it as markdown.
 
-    PYTHONPATH=. .venv/bin/python bench/bench_verifier.py [--split dev] [--out FILE] [--misses]
+    PYTHONPATH=. .venv/bin/python bench/bench_verifier.py [--split dev|test|stress] [--out FILE]
+        [--misses]
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from retrieval.records import Document
 
 REPO = Path(__file__).resolve().parents[1]
 CLAIMS = REPO / "evals" / "claims" / "claims.yaml"
+# Hard negatives with paraphrase twins, written to probe readings (not part of dev or test).
+STRESS = REPO / "evals" / "claims" / "stress.yaml"
 SOURCES = REPO / "seeds" / "us-hamas" / "sources"
 GROUNDING_MODEL = "onnx:all-MiniLM-L6-v2-int8"
 
@@ -201,13 +204,13 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    parser.add_argument("--split", choices=["dev", "test", "stress", "all"], default="all")
     parser.add_argument("--out", type=Path, help="also write the tables to this markdown file")
     parser.add_argument("--misses", action="store_true", help="list every wrong verdict")
     args = parser.parse_args()
 
     documents = Documents(SOURCES)
-    claims = load_claims(documents)
+    claims = load_claims(documents, STRESS if args.split == "stress" else CLAIMS)
     splits = ["dev", "test"] if args.split == "all" else [args.split]
     embeddings = build_embeddings(GROUNDING_MODEL)
     verifier = GroundingVerifier(embeddings, documents)

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
 from bot.verify.layers.syntax import (
+    DISCUSSING_VERBS,
+    HEDGE_GOVERNORS,
+    HEDGE_NOUNS,
     closest,
     is_backgrounded,
     is_hedged,
@@ -38,6 +41,65 @@ def planned_nouns(verb: Token, evidence: Doc) -> list[Token]:
     return nouns if nouns and all(noun_hedged(n) for n in nouns) else []
 
 
+# Verbs that bring an agreement about ("reached a truce", "signed the deal").
+CONCLUDING_VERBS = frozenset(
+    {"agree", "accept", "reach", "sign", "conclude", "approve", "secure", "strike", "finalize",
+     "seal", "achieve", "adopt", "ratify", "clinch", "broker"}
+)  # fmt: skip
+# Words that make their object only a topic or a proposal: "touched on a deal", "floated a
+# truce", "the proposal for a ceasefire".
+TOPIC_WORDS = (
+    DISCUSSING_VERBS
+    | HEDGE_NOUNS
+    | (HEDGE_GOVERNORS - CONCLUDING_VERBS - {"commit", "decide", "undertake"})
+    | {"touch", "raise", "mention", "address", "talk", "talks", "discussion", "negotiation"}
+)
+
+
+def _governor(noun: Token) -> Token | None:
+    """The first verb or topic noun above a noun, through prepositions and compounds."""
+    current = noun
+    for _ in range(4):
+        if current.head.i == current.i:
+            return None
+        current = current.head
+        if current.pos_ in {"VERB", "AUX"} or lemma(current) in TOPIC_WORDS:
+            return current
+    return None
+
+
+def _objects(verb: Token) -> list[Token]:
+    found = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"to", "on"}):
+        found += [c for c in prep.children if c.dep_ == "pobj"]
+    return [t for t in found if t.pos_ == "NOUN"]
+
+
+def only_discussed(claim: Doc, evidence: Doc) -> list[Finding]:
+    """ "reached a truce" where the evidence only discusses, floats or proposes the truce."""
+    findings: list[Finding] = []
+    for verb in claim:
+        if verb.pos_ != "VERB" or lemma(verb) not in CONCLUDING_VERBS or is_hedged(verb):
+            continue
+        for obj in _objects(verb):
+            same = [t for t in evidence if t.pos_ == "NOUN" and lemma(t) == lemma(obj)]
+            governors = [_governor(t) for t in same]
+            if not same or any(g is None or lemma(g) not in TOPIC_WORDS for g in governors):
+                continue
+            topic = governors[0]
+            assert topic is not None
+            findings.append(
+                Finding(
+                    CHECK,
+                    snippet(verb),
+                    snippet(topic),
+                    f"the claim says '{verb.text} ... {obj.text}'; the evidence has "
+                    f"'{obj.text}' only as a topic or proposal ('{topic.text}')",
+                )
+            )
+    return findings
+
+
 class ModalityJudge:
     """Refuses a claim that states as done what the evidence only says could happen (or back)."""
 
@@ -48,7 +110,8 @@ class ModalityJudge:
         evidence_doc = nlp.parse(evidence)
         evidence_preds = [t for t in predicates(evidence_doc) if t.pos_ == "VERB"]
         findings: list[Finding] = []
-        for token in predicates(nlp.parse(claim)):
+        claim_doc = nlp.parse(claim)
+        for token in predicates(claim_doc):
             if token.pos_ != "VERB" or is_backgrounded(token) or lemma(token) in LIGHT:
                 continue
             matches = [e for e in closest(token, evidence_preds) if not is_backgrounded(e)]
@@ -89,4 +152,6 @@ class ModalityJudge:
                         f"{_mode(not hedged)} in the evidence",
                     )
                 )
+        if not findings:
+            findings = only_discussed(claim_doc, evidence_doc)
         return refuse(CHECK, *findings) if findings else no_opinion(CHECK)

@@ -59,6 +59,13 @@ _DOMAIN_PAIRS = [
     "resume:suspend",
     "continue:stop",
     "expand:restrict",
+    "survive:kill",
+    "survive:die",
+    "confirm:dispute",
+    "free:captive",
+    "release:captive",
+    "free:captivity",
+    "release:custody",
 ]
 DOMAIN_ANTONYMS: dict[str, set[str]] = {}
 for _pair in _DOMAIN_PAIRS:
@@ -73,6 +80,26 @@ def opposites(token: Token) -> set[str]:
     return set(nlp.antonyms(base, nlp.wordnet_pos(token.pos_))) | DOMAIN_ANTONYMS.get(base, set())
 
 
+# Verbs that link a subject to a state: "remained a captive", "stayed in custody".
+LINKING_VERBS = frozenset({"be", "remain", "stay", "become", "keep", "continue", "still"})
+_COMPLEMENTS = frozenset({"attr", "acomp", "oprd"})
+
+
+def state_opposites(token: Token) -> set[str]:
+    """Antonyms of the state a linking verb gives its subject ("remained a captive": the
+    opposites of "captive"), including a state named after "in" ("stayed in custody")."""
+    if lemma(token) not in LINKING_VERBS:
+        return set()
+    found: set[str] = set()
+    for child in token.children:
+        states = [child] if child.dep_ in _COMPLEMENTS else []
+        if child.dep_ == "prep" and child.lower_ == "in":
+            states = [c for c in child.children if c.dep_ == "pobj"]
+        for state in states:
+            found |= opposites(state)
+    return {w for w in found if w not in LINKING_VERBS}
+
+
 def _subject(token: Token) -> frozenset[str]:
     """The words of the predicate's subject with its modifiers ("afghan", "taliban"); a
     relative clause's subject is the noun it modifies."""
@@ -85,6 +112,13 @@ def _subject(token: Token) -> frozenset[str]:
             modifiers = [c for c in subject.children if c.dep_ in {"amod", "compound"}]
             return frozenset(lemma(t) for t in [subject, *modifiers])
     return frozenset()
+
+
+def other_participants(token: Token, other: Token) -> bool:
+    """Whether two predicates plainly have different participants ("leaders survived" and
+    "members were killed"), so one cannot contradict the other."""
+    mine, theirs = _arguments(token), _arguments(other)
+    return bool(mine) and bool(theirs) and not mine & theirs
 
 
 def same_subject(token: Token, matches: list[Token]) -> list[Token]:
@@ -114,6 +148,10 @@ def modifier_antonyms(claim: Doc, evidence: Doc) -> list[Finding]:
             and lemma(t) in nlp.antonyms(lemma(token), pos)
             and lemma(t) not in claim_words
         ]
+        # "no one had ever" is "never": a negative adverb of the evidence matches a claim
+        # that negates elsewhere.
+        if rivals and rivals[0].lower_ in _NEGATIVE_ADVERBS and has_any_negator(claim):
+            continue
         if rivals:
             findings.append(
                 Finding(
@@ -124,6 +162,28 @@ def modifier_antonyms(claim: Doc, evidence: Doc) -> list[Finding]:
                 )
             )
     return findings
+
+
+_NEGATIVE_ADVERBS = frozenset({"never", "not", "nowhere", "no"})
+
+
+def _arguments(token: Token) -> set[str]:
+    """The nouns and names of a predicate's subject and objects, with their compounds."""
+    found: set[str] = set()
+    for child in clause_head(token).children:
+        if child.dep_ in {"nsubj", "nsubjpass", "dobj", "appos"}:
+            found |= {lemma(t) for t in child.subtree if t.pos_ in {"NOUN", "PROPN"}}
+    return found
+
+
+def shares_an_object(token: Token, rival: Token) -> bool:
+    """Whether an antonym in the evidence is about the claim's direct object: "held US
+    citizenship" is not the opposite of "was freed"; "still held the pilot" is, for the pilot."""
+    objects = [c for c in token.children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}]
+    if not objects:
+        return True
+    mine = {lemma(t) for o in objects for t in o.subtree if t.pos_ in {"NOUN", "PROPN"}}
+    return bool(mine & _arguments(rival))
 
 
 # "A rather than B", "A instead of B", "A, not B": the evidence rules B out.
@@ -193,6 +253,61 @@ def has_any_negator(doc: Doc) -> bool:
     return any(t.dep_ == "neg" or t.lower_ in {"no", "never", "without", "none"} for t in doc)
 
 
+# Verbs that say a state went on; "no longer" says it ended.
+CONTINUING_VERBS = frozenset({"remain", "stay", "continue", "keep", "retain"})
+_NOT_COMPLEMENTS = frozenset(
+    {"nsubj", "nsubjpass", "punct", "aux", "auxpass", "neg", "advmod", "mark", "cc", "conj",
+     "advcl", "npadvmod"}
+)  # fmt: skip
+
+
+def _no_longer(token: Token) -> bool:
+    doc = token.doc
+    return any(
+        c.lower_ == "longer" and c.i > 0 and doc[c.i - 1].lower_ in {"no", "not"}
+        for c in token.children
+    )
+
+
+def _continues(token: Token) -> bool:
+    return not is_negated(token) and (
+        lemma(token) in CONTINUING_VERBS or any(c.lower_ == "still" for c in token.children)
+    )
+
+
+def _complement_nouns(token: Token) -> set[str]:
+    """The nouns and names of what the predicate says about its subject."""
+    return {
+        lemma(t)
+        for child in token.children
+        if child.dep_ not in _NOT_COMPLEMENTS
+        for t in child.subtree
+        if t.pos_ in {"NOUN", "PROPN"}
+    }
+
+
+def ended_or_continued(claim: Doc, evidence: Doc) -> list[Finding]:
+    """ "no longer in the post" where the evidence has "remained in the post" (and back)."""
+    findings: list[Finding] = []
+    evidence_preds = [t for t in evidence if t.pos_ in {"VERB", "AUX"}]
+    for token in (t for t in claim if t.pos_ in {"VERB", "AUX"}):
+        if _no_longer(token):
+            rivals = [e for e in evidence_preds if _continues(e)]
+        elif _continues(token):
+            rivals = [e for e in evidence_preds if _no_longer(e)]
+        else:
+            continue
+        nouns = _complement_nouns(token)
+        rival = next((e for e in rivals if nouns & _complement_nouns(e)), None)
+        if rival is not None:
+            message = (
+                f"the claim says '{token.text}' ended or went on where the evidence says "
+                f"the opposite ('{rival.text}')"
+            )
+            findings.append(Finding(CHECK, snippet(token), snippet(rival), message))
+    return findings
+
+
 def _polarity(token: Token) -> str:
     return "negated" if is_negated(token) else "affirmed"
 
@@ -247,9 +362,12 @@ class NegationJudge:
                     )
                     continue
             still = any(c.lower_ == "still" for c in token.children)
-            if matches and not still:
+            # Matches about other subjects ("members were killed") leave the claim's own
+            # subject to its antonym ("leaders survived").
+            elsewhere = bool(matches) and all(other_participants(token, m) for m in matches)
+            if matches and not still and not elsewhere:
                 continue
-            opposite = opposites(token)
+            opposite = opposites(token) | state_opposites(token)
             claim_words = {lemma(t) for t in claim_doc}
             rivals = [
                 e
@@ -257,6 +375,9 @@ class NegationJudge:
                 if lemma(e) in opposite
                 and is_negated(e) == negated
                 and lemma(e) not in claim_words  # "alive or dead" names both poles
+                and not other_participants(token, e)
+                and shares_an_object(token, e)
+                and (not elsewhere or bool(_arguments(token) & _arguments(e)))
             ]
             if rivals:
                 findings.append(
@@ -271,4 +392,5 @@ class NegationJudge:
         findings += modifier_antonyms(claim_doc, evidence_doc)
         findings += excluded_items(claim_doc, evidence_doc)
         findings += denied_nouns(claim_doc, evidence_doc)
+        findings += ended_or_continued(claim_doc, evidence_doc)
         return refuse(CHECK, *findings) if findings else no_opinion(CHECK)

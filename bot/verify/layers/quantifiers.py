@@ -161,7 +161,40 @@ class QuantifiersJudge:
                     )
                 )
         findings += unconditional(normalize(claim), text)
+        findings += proportions(normalize(claim), text)
         return refuse(CHECK, *findings) if findings else no_opinion(CHECK)
+
+
+# Proportion words and the side of one half they put a share on.
+_MAJORITY = ("majority", "more than half", "over half", "most of")
+_MINORITY = ("minority", "less than half", "fewer than half", "under half")
+_SHARE = re.compile(r"(\d[\d,]*)\s+(?:out\s+)?of\s+(?:the\s+|its\s+|their\s+)?(\d[\d,]*)")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
+
+
+def shares(evidence: str) -> list[float]:
+    """The shares the evidence states: "74 of the 132" (0.56), "41%" (0.41)."""
+    found: list[float] = []
+    for part, whole in _SHARE.findall(evidence):
+        a, b = float(part.replace(",", "")), float(whole.replace(",", ""))
+        if 0 < a <= b:
+            found.append(a / b)
+    found += [float(p) / 100 for p in _PERCENT.findall(evidence) if float(p) <= 100]
+    return found
+
+
+def proportions(claim: str, evidence: str) -> list[Finding]:
+    """ "a minority of the seats" where the evidence gives 74 of 132, "a majority" for 41%."""
+    stated = shares(evidence)
+    if not stated:
+        return []
+    for words, wrong_side in ((_MAJORITY, lambda x: x <= 0.5), (_MINORITY, lambda x: x >= 0.5)):
+        said = next((w for w in words if _has(claim, w) and not _has(evidence, w)), None)
+        if said is not None and all(wrong_side(x) for x in stated):
+            shown = ", ".join(f"{x:.0%}" for x in stated)
+            message = f"the claim says '{said}' but the evidence gives a share of {shown}"
+            return [Finding(CHECK, said, shown, message)]
+    return []
 
 
 # "without conditions" says the evidence's condition ("only if", "unless") is not there.

@@ -16,11 +16,14 @@ PREDICATE_POS = frozenset({"VERB", "ADJ"})
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 NEGATIVE_SUBJECTS = frozenset({"none", "nobody", "nothing", "neither", "no one", "nor"})
 # Verbs that negate their complement: "refused to release" = did not release.
-NEGATING_GOVERNORS = frozenset({"refuse", "fail", "deny", "decline", "reject", "avoid", "stop"})
+NEGATING_GOVERNORS = frozenset(
+    {"refuse", "fail", "deny", "decline", "reject", "avoid", "stop", "refrain", "neglect", "cease"}
+)
 # Clauses inside a clause: their negation and modality are their own.
 NESTED_CLAUSES = frozenset(
     {"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis", "csubj", "acl", "pcomp"}
 )
+RULING_OUT = frozenset({"rather than", "instead of", "far from"})
 NEGATING_NOUNS = frozenset({"failure", "refusal", "reluctance", "inability"})
 PROPOSITION_VERBS = frozenset(
     ["say", "announce", "report", "see", "expect", "predict", "guarantee"]
@@ -31,6 +34,10 @@ HEDGE_AUXILIARIES = frozenset(
     {"could", "may", "might", "would", "should", "can", "will", "must", "shall", "ought"}
 )
 CONDITION_MARKS = frozenset({"if", "whether", "unless"})
+# Marks of clauses that state a fact of their own: reason, time, concession.
+FACTUAL_MARKS = frozenset(
+    {"because", "since", "after", "when", "while", "although", "though", "as", "once"}
+)
 # Modal force: "must bring" says more than "can bring".
 POSSIBILITY = frozenset({"can", "could", "may", "might"})
 NECESSITY = frozenset({"must", "will", "shall", "would"})
@@ -216,7 +223,7 @@ def closest(token: Token, candidates: Iterable[Token]) -> list[Token]:
 def clause_head(token: Token) -> Token:
     """The verb or predicate adjective that governs ``token`` (itself for a verb)."""
     current = token
-    while current.pos_ not in {"VERB", "AUX"} and current.head is not current:
+    while current.pos_ not in {"VERB", "AUX"} and current.head.i != current.i:
         if current.dep_ == "acomp" or (current.pos_ == "ADJ" and current.dep_ == "ROOT"):
             return current
         current = current.head
@@ -247,8 +254,12 @@ def _verb_negated(verb: Token) -> bool:
             and lemma(verb) not in HEDGE_GOVERNORS | PROPOSITION_VERBS
         ):
             return True
-    # "refused to release", "failed to reach": the complement is negated.
-    if verb.dep_ in {"xcomp", "ccomp"} and lemma(verb.head) in NEGATING_GOVERNORS:
+    # "refused to release", "failed to reach": the complement is negated (the parser may
+    # attach the infinitive as "advcl" when a phrase comes between: "declined on Monday to").
+    infinitive = verb.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
+    )
+    if (verb.dep_ in {"xcomp", "ccomp"} or infinitive) and lemma(verb.head) in NEGATING_GOVERNORS:
         return True
     # "without consulting", "advised against meeting": a preposition negates its clause.
     if verb.dep_ == "pcomp" and verb.head.lower_ in {"without", "against"}:
@@ -262,6 +273,9 @@ def _verb_negated(verb: Token) -> bool:
 
 def is_negated(token: Token) -> bool:
     """Whether a predicate (verb or adjective) is negated in its clause."""
+    # "rather than talking", "instead of meeting", "far from pleased": the act is ruled out.
+    if token.doc[max(token.i - 2, 0) : token.i].text.lower() in RULING_OUT:
+        return True
     head = clause_head(token)
     if head.pos_ not in {"VERB", "AUX", "ADJ"}:
         return False
@@ -299,7 +313,16 @@ def is_hedged(token: Token) -> bool:
     if head.sent.text.rstrip().endswith("?"):
         return True
     parent = head.head
-    if head.dep_ in {"xcomp", "ccomp", "advcl"} and lemma(parent) in HEDGE_GOVERNORS:
+    # "called it unprecedented, because the US had never dealt with it": a clause of reason
+    # or time is not the governor's complement, so "call" does not hedge it.
+    factual = head.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in FACTUAL_MARKS for c in head.children
+    )
+    if (
+        head.dep_ in {"xcomp", "ccomp", "advcl"}
+        and lemma(parent) in HEDGE_GOVERNORS
+        and not factual
+    ):
         return True
     to = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
     # "agreed to set up", "told Hamas to close", "forces were to leave": an infinitive states
@@ -325,7 +348,7 @@ def is_hedged(token: Token) -> bool:
     if head.dep_ == "conj" and parent.pos_ == "VERB" and parent is not head and is_hedged(parent):
         return True
     preposition = parent
-    while preposition.dep_ == "conj" and preposition.head is not preposition:
+    while preposition.dep_ == "conj" and preposition.head.i != preposition.i:
         preposition = preposition.head  # "ready for dialogue and for reaching ..."
     grand = preposition.head
     return head.dep_ == "pcomp" and (
@@ -354,8 +377,14 @@ def noun_hedged(noun: Token) -> bool:
     release", "the scheduled vote"."""
     if any(c.dep_ in {"acl", "amod"} and lemma(c) in HEDGE_GOVERNORS for c in noun.children):
         return True
+    if noun.dep_ in {"dobj", "nsubjpass", "nsubj", "pobj"} and lemma(noun.head) in HEDGE_GOVERNORS:
+        return True
+    # "expected the visit to happen", "the vote could take place": the event is the subject
+    # of a predicate that is only expected or possible.
     return (
-        noun.dep_ in {"dobj", "nsubjpass", "nsubj", "pobj"} and lemma(noun.head) in HEDGE_GOVERNORS
+        noun.dep_ in {"nsubj", "nsubjpass"}
+        and noun.head.pos_ in {"VERB", "AUX"}
+        and is_hedged(noun.head)
     )
 
 
