@@ -26,6 +26,23 @@ def case(check: str, refuses: bool, id: str, claim: str, evidence: str) -> Case:
     return Case(id, check, claim, evidence, refuses)
 
 
+def check_reading(item: Case, judges: dict[str, Judge]) -> None:
+    """The case's own check refuses its hard negative, with its reasons, and has no objection
+    to the faithful claim."""
+    verdict = judges[item.check].judge(item.claim, item.evidence)
+    if item.refuses:
+        assert verdict.supported is False, f"{item.check} let through: {item.claim}"
+        assert all(f.check == item.check and f.message for f in verdict.reasons)
+    else:
+        assert verdict.supported is None, [str(f) for f in verdict.reasons]
+
+
+def check_no_rule_refuses(item: Case, judges: dict[str, Judge]) -> None:
+    """No rule layer gives a firm no to a faithful claim."""
+    verdicts = [judge.judge(item.claim, item.evidence) for judge in judges.values()]
+    assert [str(f) for v in verdicts if v.firm_no for f in v.reasons] == []
+
+
 # fmt: off
 CASES = [
     # numbers and dates

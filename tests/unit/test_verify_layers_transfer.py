@@ -13,7 +13,7 @@ from bot.verify.layers.base import Judge
 from bot.verify.layers.polarity import ended_or_continued
 from bot.verify.layers.quantifiers import shares
 from bot.verify.layers.syntax import is_hedged, is_negated
-from tests.unit.test_verify_layers import Case, case
+from tests.unit.test_verify_layers import Case, case, check_no_rule_refuses, check_reading
 
 # fmt: off
 CASES = [
@@ -96,20 +96,14 @@ def judges() -> dict[str, Judge]:
 def test_each_reading_refuses_its_hard_negative_and_passes_the_faithful_claim(
     item: Case, judges: dict[str, Judge]
 ) -> None:
-    verdict = judges[item.check].judge(item.claim, item.evidence)
-    if item.refuses:
-        assert verdict.supported is False, f"{item.check} let through: {item.claim}"
-        assert all(f.check == item.check and f.message for f in verdict.reasons)
-    else:
-        assert verdict.supported is None, [str(f) for f in verdict.reasons]
+    check_reading(item, judges)
 
 
 @pytest.mark.parametrize(
     "item", [c for c in CASES if not c.refuses], ids=[c.id for c in CASES if not c.refuses]
 )
 def test_no_rule_refuses_the_faithful_claims(item: Case, judges: dict[str, Judge]) -> None:
-    verdicts = [judge.judge(item.claim, item.evidence) for judge in judges.values()]
-    assert [str(f) for v in verdicts if v.firm_no for f in v.reasons] == []
+    check_no_rule_refuses(item, judges)
 
 
 def test_a_negating_verb_negates_an_infinitive_parsed_as_an_adverbial_clause() -> None:
