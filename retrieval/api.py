@@ -28,6 +28,7 @@ from retrieval.http_errors import (
     COMMON_ERRORS,
     WRITE_ERRORS,
     install_error_handlers,
+    unhealthy,
     validation_items,
 )
 from retrieval.ingest.loaders import LoadedDocument, load_bytes, load_text
@@ -239,9 +240,7 @@ def health(retrieval: RetrievalDep) -> Health | JSONResponse:
             documents=None,
             passages=passages,
         )
-        return JSONResponse(
-            status_code=503, content=down.model_dump(), headers={"Retry-After": "5"}
-        )
+        return unhealthy(down)
     return Health(status="ok", backends={"chroma": "ok"}, documents=documents, passages=passages)
 
 

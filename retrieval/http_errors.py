@@ -120,6 +120,15 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_json(exc.status_code, str(detail), headers=exc.headers)
 
 
+def unhealthy(report: BaseModel, retry_after_s: int = 5) -> JSONResponse:
+    """A health report with a backend down: 503 with ``Retry-After``, as probes expect."""
+    return JSONResponse(
+        status_code=503,
+        content=report.model_dump(),
+        headers={"Retry-After": str(retry_after_s)},
+    )
+
+
 def status_error(_: Request, exc: Exception) -> JSONResponse:
     """An error that carries its own ``status_code`` (ingest, labels, domain, backends)."""
     status = int(getattr(exc, "status_code", 400))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from bot.api.deps import MotionsDep, RetrieverDep
 from retrieval.errors import BackendError
+from retrieval.http_errors import unhealthy
 
 router = APIRouter(tags=["health"])
 
@@ -46,7 +47,5 @@ def health(motions: MotionsDep, retriever: RetrieverDep) -> ChatHealth | JSONRes
             motions=count,
             documents=None,
         )
-        return JSONResponse(
-            status_code=503, content=down.model_dump(), headers={"Retry-After": "5"}
-        )
+        return unhealthy(down)
     return ChatHealth(status="ok", backends={"retrieval": "ok"}, motions=count, documents=documents)
