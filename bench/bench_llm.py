@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from bot.engines.llm.engine import LLMEngine  # noqa: E402
 from bot.engines.llm.local_server import DEFAULT_MODEL, start_server  # noqa: E402
 from bot.engines.llm.prompts import PromptSet  # noqa: E402
 from bot.services.events import DoneEvent, SentenceEvent, VerifiedPrefix  # noqa: E402
+from bot.verify.base import ReplyVerifier, SupportResult  # noqa: E402
 from bot.verify.grounding import GroundingVerifier  # noqa: E402
 from retrieval.embeddings import build_embeddings  # noqa: E402
 from retrieval.records import Document  # noqa: E402
@@ -122,19 +124,58 @@ def run_engine(name: str, env: dict[str, str], turns: int, questions: int, tmp: 
 
 
 REPLAY = "replay:quoting-model"
+REPLAY_WORDING = "replay:attributing-model"
+# The attributing model's words around each quote: the claim is no longer its quote, so it is
+# parsed and goes through every layer, as a model's own sentence does.
+FRAME = "The record shows that "
 
 
-def quoting_model(chars_per_second: float) -> ScriptedChatModel:
+def replay_model(chars_per_second: float, frame: str = "") -> ScriptedChatModel:
     """A chat model that quotes up to four shown passages of its side (any, for a question)
-    verbatim as its claims, streamed in 4-character pieces at ``chars_per_second``."""
+    as its claims (verbatim, or after ``frame``), streamed in 4-character pieces at
+    ``chars_per_second``."""
 
     def step(prompt: str) -> str:
         side = None if "<question>" in prompt else "con"  # the bench's user argues pro
         shown = [p for p in shown_passages(prompt) if len(p.text) <= 400 and side in {None, p.side}]
-        cites = [{"text": p.text, "cites": [{"passage": p.number, "quote": p.text}]} for p in shown]
+        cites = [
+            {"text": claim_text(p.text, frame), "cites": [{"passage": p.number, "quote": p.text}]}
+            for p in shown
+        ]
         return draft(*cites[:4])
 
     return ScriptedChatModel(script=[step], chunk_size=4, delay=4 / chars_per_second)
+
+
+def claim_text(quote: str, frame: str) -> str:
+    """The quote as a claim: bare, or after ``frame`` with its first letter lowercased."""
+    return f"{frame}{quote[:1].lower()}{quote[1:]}" if frame else quote
+
+
+class TimedVerifier:
+    """The service's verifier, timing each check the engine makes while a reply streams."""
+
+    def __init__(self, inner: ReplyVerifier) -> None:
+        self.inner = inner
+        self.checks: list[tuple[float, float]] = []  # (wall, CPU) seconds per claim check
+        self.claims: list[float] = []  # wall seconds preparing each claim, ahead of its check
+
+    def verify(self, reply: Reply, *args: Any, **kwargs: Any) -> Reply:
+        return self.inner.verify(reply, *args, **kwargs)
+
+    def check_span(self, claim: str, doc_id: str, start: int, end: int) -> SupportResult:
+        began, began_cpu = time.perf_counter(), time.thread_time()
+        result = self.inner.check_span(claim, doc_id, start, end)
+        self.checks.append((time.perf_counter() - began, time.thread_time() - began_cpu))
+        return result
+
+    def prepare(self, evidence: Sequence[str]) -> None:
+        self.inner.prepare(evidence)
+
+    def prepare_claim(self, claim: str) -> None:
+        began = time.perf_counter()
+        self.inner.prepare_claim(claim)
+        self.claims.append(time.perf_counter() - began)
 
 
 def timed(events: Any) -> Call:
@@ -152,19 +193,24 @@ def timed(events: Any) -> Call:
     return Call(first, time.perf_counter() - start, reply.model_dump(mode="json"))
 
 
-def replay_engine(turns: int, questions: int, tmp: Path, chars_per_second: float) -> Run:
-    """The same turns and questions, in-process, on the replayed quoting model."""
-    run = Run(f"{REPLAY} ({chars_per_second:.0f} chars/s, in-process)")
-    with TestClient(create_app(chat_settings(tmp / "replay"))) as client:
+def replay_engine(
+    turns: int, questions: int, tmp: Path, chars_per_second: float, frame: str = ""
+) -> tuple[Run, TimedVerifier]:
+    """The same turns and questions, in-process, on a replayed model (quoting, or
+    attributing with ``frame``), with the engine's checks timed."""
+    name = REPLAY_WORDING if frame else REPLAY
+    run = Run(f"{name} ({chars_per_second:.0f} chars/s, in-process)")
+    with TestClient(create_app(chat_settings(tmp / name.replace(":", "-")))) as client:
         services = client.app.state.services  # type: ignore[attr-defined]
         extractive = services.debates.engine
+        verifier = TimedVerifier(services.debates.verifier)
         engine = LLMEngine(
-            quoting_model(chars_per_second),
-            REPLAY,
+            replay_model(chars_per_second, frame),
+            name,
             mapper=extractive.mapper,
             retriever=extractive.retriever,
             index=extractive.index,
-            verifier=services.debates.verifier,
+            verifier=verifier,
             prompts=PromptSet.load(REPO / "prompts" / "llm"),
             fallback=extractive,
             structured_output="json_mode",
@@ -175,7 +221,16 @@ def replay_engine(turns: int, questions: int, tmp: Path, chars_per_second: float
             run.calls.append(timed(services.debates.stream_turn(debate.debate_id, message)))
         for question in QUESTIONS["answerable"][:questions]:
             run.calls.append(timed(services.questions.stream_ask(question, MOTION)))
-    return run
+    return run, verifier
+
+
+def check_ms(verifier: TimedVerifier) -> str:
+    """The engine's checks on the stream's path: p50 wall and CPU ms per claim."""
+    if not verifier.checks:
+        return "(no checks)"
+    wall = statistics.median(w for w, _ in verifier.checks)
+    cpu = statistics.median(c for _, c in verifier.checks)
+    return f"{1000 * wall:.1f} (CPU {1000 * cpu:.1f})"
 
 
 class _Documents:
@@ -267,7 +322,10 @@ def main() -> None:
             run_engine("extractive", {}, args.turns, args.questions, tmp),
             run_engine(model, llm_env, args.turns, args.questions, tmp),
         ]
-        replay = replay_engine(args.turns, args.questions, tmp, args.replay_cps)
+        replay, _ = replay_engine(args.turns, args.questions, tmp, args.replay_cps)
+        wording, timed_checks = replay_engine(
+            args.turns, args.questions, tmp, args.replay_cps, FRAME
+        )
     overhead, prefixes = verifier_ms_per_sentence(runs)
     header = (
         "| engine | calls | first verified sentence p50 (s) | full turn p50 (s) | max (s) "
@@ -278,8 +336,14 @@ def main() -> None:
     ratio = statistics.median(c.total for c in runs[1].calls) / base
     measured = f"{overhead:.1f}"
     table = "\n".join(
-        [header, *(row(run, measured) for run in runs), row(replay, "(verbatim quotes)")]
+        [
+            header,
+            *(row(run, measured) for run in runs),
+            row(replay, "(verbatim quotes)"),
+            row(wording, check_ms(timed_checks)),
+        ]
     )
+    ahead = statistics.median(timed_checks.claims) if timed_checks.claims else float("nan")
     reasons = sorted(
         {str(c.reply["fallback_reason"])[:300] for run in runs for c in run.calls} - {"None"}
     )
@@ -291,9 +355,12 @@ def main() -> None:
         "grounding verifier re-checking every sent reply of the first two rows, warm, per "
         f"sentence (target <= 10 ms); re-verifying their growing prefixes as a stream does adds "
         f"{prefixes:.2f} ms per sentence (cached verdicts). The replay row is the real engine, "
-        "services and verifier on a scripted model that quotes its sources, in-process.\n\n"
-        + table
-        + "\n"
+        "services and verifier on a scripted model that quotes its sources, in-process; the "
+        f"attributing row's model writes each claim as '{FRAME}<quote>', so every claim is "
+        "parsed and goes through every layer: its verifier column is the engine's own check "
+        "of each claim on the stream's path (the passages prepared while the model read the "
+        "prompt, the claim while it wrote the citations; preparing a claim took "
+        f"{1000 * ahead:.1f} ms p50, off the path).\n\n" + table + "\n"
     )
     print(text)
     out = REPO / "bench" / "results" / "llm.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -38,4 +39,13 @@ class ReplyVerifier(Protocol):
 
     def check_span(self, claim: str, doc_id: str, start: int, end: int) -> SupportResult:
         """Whether ``document.text[start:end]`` supports ``claim``."""
+        ...
+
+    def prepare(self, evidence: Sequence[str]) -> None:
+        """Do now the work that depends on the evidence alone (parsing, embedding), so that
+        later checks against these texts are faster; verdicts do not change."""
+        ...
+
+    def prepare_claim(self, claim: str) -> None:
+        """Do now the work that depends on the claim alone (its evidence is not known yet)."""
         ...

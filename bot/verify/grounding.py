@@ -12,6 +12,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import replace
 
 from langchain_core.embeddings import Embeddings
@@ -201,6 +202,17 @@ class GroundingVerifier:
         """Run the layered chain once, loading spaCy and WordNet (``warm``'s claim fails the
         lexical checks, so it never reaches them: the first paraphrase pays for both)."""
         self.chain.judge("Officials met the envoy in Doha.", "The envoy met officials in Doha.")
+
+    def prepare(self, evidence: Sequence[str]) -> None:
+        """Parse and embed evidence texts ahead of their checks (the LLM engine does this for
+        the passages it shows, while the model writes); verdicts do not change."""
+        self.chain.prepare(evidence)
+
+    def prepare_claim(self, claim: str) -> None:
+        """Parse and embed a claim ahead of its check, as the chain will read it (the LLM
+        engine does this while the model writes the claim's citations)."""
+        prefix, body = source_prefix(" ".join(tf.strip_markers(claim).split()))
+        self.chain.prepare([body[:1].upper() + body[1:] if prefix else body])
 
     def check_claim(self, claim: str, quote: str, title: str = "") -> SupportResult:
         """Whether ``quote`` supports ``claim`` (content only; offsets are not checked).

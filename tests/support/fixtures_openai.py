@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,12 @@ class PassThroughVerifier:
     def check_span(self, claim: str, doc_id: str, start: int, end: int) -> SupportResult:
         """Always supported."""
         return SupportResult(True, 1.0)
+
+    def prepare(self, evidence: Sequence[str]) -> None:
+        """Nothing to prepare."""
+
+    def prepare_claim(self, claim: str) -> None:
+        """Nothing to prepare."""
 
 
 @dataclass

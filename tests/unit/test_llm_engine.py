@@ -6,7 +6,7 @@ argument map, the grounding verifier, in-memory Chroma with fake embeddings).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -15,6 +15,8 @@ from bot.domain.replies import Reply
 from bot.engines.base import TurnContext
 from bot.engines.llm.engine import LLMEngine
 from bot.engines.llm.prompts import PromptSet
+from bot.verify.base import ReplyVerifier, SupportResult
+from retrieval.records import DocumentSource
 from tests.support.fake_chat import ScriptedChatModel, Step, draft, passage_with
 from tests.support.fixtures_motion import MiniWorld, mini
 from tests.support.fixtures_retrieval import REPO
@@ -103,7 +105,7 @@ def test_a_grounded_draft_is_kept_with_exact_spans(mini: MiniWorld) -> None:
     assert reply.fallback_reason is None
     assert [s.kind for s in reply.sentences] == ["claim"]
     assert reply.sentences[0].text == f"{COST} [1]"
-    assert reply.citations[0].quote == COST.rstrip(".")  # mapped back: the document's own case
+    assert reply.citations[0].quote == COST  # mapped back: the document's own case, whole sentence
     exact(mini, reply)
     assert len(model.history) == 1
     assert result.used_evidence, "the cited evidence is remembered by the session"
@@ -180,7 +182,7 @@ def test_a_sentence_that_copies_its_passage_needs_no_separate_quote(mini: MiniWo
     engine, _ = build(mini, claim(COST, "900 million", quote="words that are not there at all"))
     reply = engine.reply_turn(context(mini), MESSAGE).reply
     assert reply.engine == MODEL
-    assert reply.citations[0].quote == COST.rstrip(".")
+    assert reply.citations[0].quote == COST
 
 
 def test_fewer_than_half_kept_asks_again_and_keeps_the_better_answer(mini: MiniWorld) -> None:
@@ -291,3 +293,60 @@ def test_a_case_is_written_by_the_model_with_its_outline(mini: MiniWorld) -> Non
     assert case.reply.engine == MODEL
     cost = next(p for p in case.points if p.key_point_id == "con-cost")
     assert cost.citations == [1, 2]
+
+
+def test_a_quoted_fragment_is_cited_as_its_whole_sentence(mini: MiniWorld) -> None:
+    engine, _ = build(mini, claim(COST, "900 million", quote="would cost 900 million"))
+    reply = engine.reply_turn(context(mini), MESSAGE).reply
+    assert reply.engine == MODEL
+    assert reply.citations[0].quote == COST
+    exact(mini, reply)
+
+
+class _Recording:
+    """The world's verifier, recording what it was asked to prepare and to check."""
+
+    def __init__(self, inner: ReplyVerifier, documents: DocumentSource) -> None:
+        self.inner = inner
+        self.documents = documents
+        self.events: list[tuple[str, list[str]]] = []
+
+    def verify(self, reply: Reply, *args: object, **kwargs: object) -> Reply:
+        return self.inner.verify(reply, *args, **kwargs)  # type: ignore[arg-type]
+
+    def check_span(self, claim: str, doc_id: str, start: int, end: int) -> SupportResult:
+        document = self.documents.get_document(doc_id)
+        assert document is not None
+        self.events.append(("check", [document.text[start:end]]))
+        return self.inner.check_span(claim, doc_id, start, end)
+
+    def prepare(self, evidence: Sequence[str]) -> None:
+        self.events.append(("prepare", list(evidence)))
+        self.inner.prepare(evidence)
+
+    def prepare_claim(self, claim: str) -> None:
+        self.events.append(("claim", [claim]))
+        self.inner.prepare_claim(claim)
+
+
+def test_the_shown_passages_are_prepared_before_the_first_check(mini: MiniWorld) -> None:
+    recording = _Recording(mini.verifier, mini.retrieval)
+    mini.verifier = recording  # type: ignore[assignment]
+    engine, _ = build(mini, claim(COST, "900 million", quote="would cost 900 million"))
+    assert engine.reply_turn(context(mini), MESSAGE).reply.engine == MODEL
+    kinds = [kind for kind, _ in recording.events]
+    assert kinds[0] == "prepare"
+    assert "check" in kinds
+    prepared = set(recording.events[0][1])
+    assert all(quote in prepared for kind, quotes in recording.events if kind == "check"
+               for quote in quotes)  # fmt: skip
+
+
+def test_a_claim_is_prepared_while_its_citations_stream_in(mini: MiniWorld) -> None:
+    recording = _Recording(mini.verifier, mini.retrieval)
+    mini.verifier = recording  # type: ignore[assignment]
+    engine, _ = build(mini, claim(COST, "900 million", quote="would cost 900 million"))
+    assert engine.reply_turn(context(mini), MESSAGE).reply.engine == MODEL
+    kinds = [kind for kind, _ in recording.events]
+    assert ("claim", [COST]) in recording.events
+    assert kinds.index("claim") < kinds.index("check")

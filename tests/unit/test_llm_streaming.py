@@ -86,6 +86,22 @@ def test_each_sentence_object_comes_out_the_moment_it_closes() -> None:
     assert scanner.closed
 
 
+def test_a_claim_text_comes_out_once_it_is_complete_before_its_citations() -> None:
+    cites = [{"passage": 1, "quote": "x"}]
+    first = {"text": 'A "quoted" claim, with "text": inside.', "cites": cites}
+    second = {"text": "Plain.", "cites": []}
+    text = json.dumps({"sentences": [first, second]})
+    scanner = SentenceScanner()
+    early: list[tuple[int, str]] = []
+    for at, ch in enumerate(text):
+        scanner.feed(ch)
+        found = scanner.early_text()
+        if found is not None:
+            early.append((at, found))
+    assert [t for _, t in early] == [first["text"], second["text"]]
+    assert early[0][0] < text.index('"cites"'), "before the citations are written"
+
+
 def test_something_else_in_the_list_stops_the_scanner() -> None:
     scanner = SentenceScanner()
     assert scanner.feed('{"sentences": [{"text": "a"}, 42, {"text": "b"}]}') == [{"text": "a"}]

@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from bot.domain.argument_map import ArgumentMap
 from bot.domain.evidence import SentenceIndex
 from bot.domain.motions import Side
 from bot.domain.replies import Citation, Reply, Sentence
-from bot.engines.llm.draft import DraftReply, DraftSentence, find_quote
+from bot.engines.llm.draft import (
+    DraftReply,
+    DraftSentence,
+    find_quote,
+    sentence_texts,
+    whole_sentences,
+)
 from bot.engines.llm.sources import Source, span_sides, text_sides
 from bot.text import features as tf
 from bot.verify.base import ReplyVerifier
@@ -67,9 +74,11 @@ class DraftChecker:
         amap: ArgumentMap | None,
         sides: Sides | None,
         engine: str,
+        ready: Future[None] | None = None,
     ) -> DraftBuilder:
-        """A reply built sentence by sentence, as a streamed draft arrives."""
-        return DraftBuilder(self, sources, amap, sides, engine)
+        """A reply built sentence by sentence, as a streamed draft arrives (after ``ready``,
+        the sources' :meth:`prepare`, has finished)."""
+        return DraftBuilder(self, sources, amap, sides, engine, ready)
 
     def check(
         self,
@@ -78,13 +87,24 @@ class DraftChecker:
         amap: ArgumentMap | None,
         sides: Sides | None,
         engine: str,
+        ready: Future[None] | None = None,
     ) -> CheckedDraft:
         """The reply of the passing sentences (markers numbered in order), with findings."""
-        builder = self.builder(sources, amap, sides, engine)
+        builder = self.builder(sources, amap, sides, engine, ready)
         for sentence in draft.sentences:
             builder.add(sentence)
         builder.finish()
         return builder.checked()
+
+    def prepare(self, sources: Sequence[Source]) -> None:
+        """Parse and embed the sources' sentences now (run while the model writes), so that
+        checking a claim costs only the claim's own parse and embedding."""
+        texts = [t for source in sources for t in [source.text, *sentence_texts(source.text)]]
+        self.verifier.prepare(list(dict.fromkeys(texts)))
+
+    def prepare_claim(self, text: str) -> None:
+        """Parse and embed a claim now (run while the model writes its citations)."""
+        self.verifier.prepare_claim(" ".join(tf.strip_markers(text).split()))
 
     def argued_side(self, amap: ArgumentMap | None, sides: Sides | None, text: str) -> Side | None:
         """The side ``text`` argues (None without a side to hold)."""
@@ -123,6 +143,7 @@ class DraftChecker:
                     f'the quote "{_short(cite.quote)}" is not in passage {cite.passage}'
                 )
                 continue
+            found = whole_sentences(source.text, *found)
             start, end = source.start + found[0], source.start + found[1]
             if amap is not None and sides is not None:
                 on = span_sides(amap, source.doc_id, start, end)
@@ -170,8 +191,11 @@ class DraftBuilder:
         amap: ArgumentMap | None,
         sides: Sides | None,
         engine: str,
+        ready: Future[None] | None = None,
     ) -> None:
         self.checker = checker
+        self._ready = ready
+        self._claims_ready: dict[str, Future[None]] = {}
         self.by_number = {s.number: s for s in sources}
         self.amap = amap
         self.sides = sides
@@ -193,8 +217,17 @@ class DraftBuilder:
         """Kept claims that are not concessions."""
         return sum(1 for k in self.kept if k.spans and not k.draft.concedes)
 
+    def expect(self, text: str, ready: Future[None]) -> None:
+        """A claim on its way, being prepared by ``ready``: its check waits for that work
+        instead of doing it a second time."""
+        self._claims_ready[text] = ready
+
     def add(self, sentence: DraftSentence) -> None:
         """Check one draft sentence and keep it (a lead-in: hold it) if it passes."""
+        self._wait_ready()
+        claim_ready = self._claims_ready.pop(sentence.text, None)
+        if claim_ready is not None:
+            _wait(claim_ready, self.engine)
         self.seen += 1
         text = " ".join(tf.strip_markers(sentence.text).split())
         if not text:
@@ -219,6 +252,13 @@ class DraftBuilder:
         self.kept += [_Kept(d, t, [], self._moves) for d, t in self._leads]
         self.kept.append(_Kept(sentence, text, spans, self._moves))
         self._leads = []
+
+    def _wait_ready(self) -> None:
+        """Let the sources' preparation finish first (it only saves time: a failure is
+        logged, and the checks then parse and embed the evidence themselves)."""
+        if self._ready is not None:
+            ready, self._ready = self._ready, None
+            _wait(ready, self.engine)
 
     def finish(self) -> None:
         """The draft ended: framing after the last claim stands alone."""
@@ -296,6 +336,15 @@ class DraftBuilder:
             engine=self.engine,
         )
         return reply, list(cited.values())
+
+
+def _wait(ready: Future[None], engine: str) -> None:
+    """Wait for work done ahead (it only saves time: a failure is logged, and the checks
+    then parse and embed for themselves)."""
+    try:
+        ready.result()
+    except Exception as exc:
+        log.warning("%s: preparing the evidence failed: %s", engine, exc)
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from retrieval.ingest.chunking import split_sentences
+
 MIN_QUOTE_WORDS = 3
 MAX_SENTENCES = 6
 # Tighter bounds for grammar-constrained output, so the JSON always closes within max_tokens.
@@ -137,3 +139,20 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
             return where[at], where[end - 1] + 1
         at = hay.find(needle, at + 1)
     return None
+
+
+def whole_sentences(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentences of ``text`` that ``[start, end)`` falls in.
+
+    A quote cut from its sentence can lose what governs it ("officials doubted that ...", "X
+    said ...", "could"): the citation records, and the verifier reads, the whole sentence.
+    """
+    spans = [(s, e) for s, e in split_sentences(text) if s < end and start < e]
+    if not spans:
+        return start, end
+    return min(start, spans[0][0]), max(end, spans[-1][1])
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The sentences of ``text`` (the quotes :func:`whole_sentences` can record)."""
+    return [text[s:e] for s, e in split_sentences(text)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -83,6 +84,8 @@ class LLMEngine:
         self.prompts = prompts
         self.fallback = fallback
         self.checker = DraftChecker(verifier, index, prompts.render("concede"))
+        # Parses and embeds each call's sources while the model writes (one at a time).
+        self._preparer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-sources")
         self.structured_output: StructuredOutput = structured_output
 
     # -- debate --------------------------------------------------------------
@@ -300,13 +303,14 @@ class LLMEngine:
         yielded for an attempt that is retried or falls back.
         """
         messages: list[BaseMessage] = [SystemMessage(call.system), HumanMessage(call.user)]
+        prepared = self._preparer.submit(self.checker.prepare, call.sources)
         reasons = []
         dropped = 0  # claims dropped over both attempts, reported in the reply's grounding
         for attempt in (1, 2):
             answer: ModelAnswer | None = None
             try:
                 answer = self._answer(messages, len(call.sources))
-                checked = yield from self._attempt(answer, call)
+                checked = yield from self._attempt(answer, call, prepared)
             except DraftError as exc:
                 findings = [str(exc)]
                 reasons.append(f"attempt {attempt}: {exc}")
@@ -338,7 +342,9 @@ class LLMEngine:
         log.warning("%s: falling back to the extractive engine: %s", self.model_name, reason)
         return None, reason
 
-    def _attempt(self, answer: ModelAnswer, call: _Call) -> Progress[CheckedDraft]:
+    def _attempt(
+        self, answer: ModelAnswer, call: _Call, prepared: Future[None] | None = None
+    ) -> Progress[CheckedDraft]:
         """One model answer, checked sentence by sentence while it streams in.
 
         Each sentence is checked as soon as its JSON object closes. The attempt *commits*
@@ -348,14 +354,20 @@ class LLMEngine:
         broken or cut-off rest only ends the reply early. An attempt that never commits is
         judged whole, on the parsed draft, exactly as without streaming.
         """
-        builder = self.checker.builder(call.sources, call.amap, call.sides, self.model_name)
+        builder = self.checker.builder(
+            call.sources, call.amap, call.sides, self.model_name, prepared
+        )
         limit = GRAMMAR_LIMITS["sentences"] if answer.method == "llama_cpp" else MAX_SENTENCES
         scanner = SentenceScanner()
         committed, sent = False, 0
         pieces = answer.pieces()
         try:
             for piece in pieces:
-                for item in scanner.feed(piece):
+                items = scanner.feed(piece)
+                early = scanner.early_text()
+                if early is not None:
+                    builder.expect(early, self._preparer.submit(self.checker.prepare_claim, early))
+                for item in items:
                     if builder.seen >= limit:
                         scanner.state = "broken"  # past the schema's limit: not part of it
                         break
@@ -383,7 +395,7 @@ class LLMEngine:
                 yield builder.checked().reply
             return builder.checked()
         return self.checker.check(
-            answer.draft(), call.sources, call.amap, call.sides, self.model_name
+            answer.draft(), call.sources, call.amap, call.sides, self.model_name, prepared
         )
 
     def _answer(self, messages: list[BaseMessage], count: int) -> ModelAnswer:

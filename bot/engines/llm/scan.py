@@ -15,6 +15,8 @@ import re
 from typing import Any, Literal
 
 _LIST_START = re.compile(r'"sentences"\s*:\s*\[')
+# A complete "text" value inside the open sentence object (the claim, before its citations).
+_TEXT_FIELD = re.compile(r'"text"\s*:\s*("(?:[^"\\]|\\.)*")', re.DOTALL)
 
 State = Literal["seek", "between", "object", "closed", "broken"]
 
@@ -31,6 +33,7 @@ class SentenceScanner:
         self._in_string = False
         self._escaped = False
         self.count = 0  # sentence objects handed out so far
+        self._told = -1  # the object whose text :meth:`early_text` last handed out
 
     @property
     def closed(self) -> bool:
@@ -68,6 +71,22 @@ class SentenceScanner:
                     out.append(parsed[0])
             self._pos += 1
         return out
+
+    def early_text(self) -> str | None:
+        """The "text" of the sentence object still being written, once that string is
+        complete, handed out once per object (the model writes a claim before its
+        citations: the claim can be read while they are written); None otherwise."""
+        if self.state != "object" or self._told == self._start:
+            return None
+        match = _TEXT_FIELD.search(self.text, self._start, self._pos)
+        if match is None:
+            return None
+        self._told = self._start
+        try:
+            value = json.loads(match.group(1), strict=False)
+        except json.JSONDecodeError:
+            return None
+        return value if isinstance(value, str) else None
 
     def _object_char(self, ch: str) -> tuple[Any] | None:
         """Follow one character inside an object; the parsed object when it closes."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,15 @@ class Judge(Protocol):
 
     def judge(self, claim: str, evidence: str) -> Verdict:
         """Whether ``evidence`` supports ``claim``, with the reasons."""
+        ...
+
+
+@runtime_checkable
+class PreparesEvidence(Protocol):
+    """A layer that can do its evidence-only work ahead of the checks (parse, embed)."""
+
+    def prepare(self, evidence: Sequence[str]) -> None:
+        """Cache what this layer derives from each evidence text."""
         ...
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.verify.layers.base import Finding, Judge, Verdict
+from bot.verify.layers import nlp
+from bot.verify.layers.base import Finding, Judge, PreparesEvidence, Verdict
 
 logger = logging.getLogger(__name__)
 CHECK = "chain"
@@ -27,6 +28,15 @@ class JudgeChain:
         self.rules = list(rules)
         self.semantic = semantic
         self.judges = list(judges)
+
+    def prepare(self, evidence: Sequence[str]) -> None:
+        """Parse the evidence texts and embed them (and their sentences) now: the rules and
+        the semantic score then find them in their caches."""
+        for text in evidence:
+            nlp.parse(text)
+        for layer in [*self.rules, self.semantic, *self.judges]:
+            if isinstance(layer, PreparesEvidence):
+                layer.prepare(evidence)
 
     def judge(self, claim: str, evidence: str) -> Verdict:
         """The chain's verdict: firm True or False, never None."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,13 +52,21 @@ class SemanticJudge:
         self._vectors: dict[str, np.ndarray] = {}
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        if len(self._vectors) > VECTOR_CACHE_SIZE:
-            self._vectors.clear()
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        # Reads and writes of the shared cache are single dict operations, so checks on
+        # other threads (requests, the LLM engine's preparation) can clear or fill it freely.
+        found: dict[str, np.ndarray] = {}
+        for text in dict.fromkeys(texts):
+            vector = self._vectors.get(text)
+            if vector is not None:
+                found[text] = vector
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             fresh = _unit(np.asarray(self.embeddings.embed_documents(missing), dtype=float))
+            found.update(zip(missing, fresh, strict=True))
+            if len(self._vectors) > VECTOR_CACHE_SIZE:
+                self._vectors.clear()
             self._vectors.update(zip(missing, fresh, strict=True))
-        return np.stack([self._vectors[t] for t in texts])
+        return np.stack([found[t] for t in texts])
 
     def overlap(self, claim: str, evidence: str) -> tuple[float, list[str], list[str]]:
         """Share of claim content words in the evidence (as lemma or synonym), the missing
@@ -86,10 +95,23 @@ class SemanticJudge:
         missing = [t.text for t in words if t.i in absent]
         return 1 - len(missing) / len(words), missing, runs
 
+    def clear_cache(self) -> None:
+        """Forget every vector (benchmarks time the embedding itself)."""
+        self._vectors.clear()
+
+    def prepare(self, evidence: Sequence[str]) -> None:
+        """Embed each evidence text and its sentences now, in one batch (as :meth:`cosine`
+        will look them up)."""
+        self._embed([part for text in evidence for part in self._parts(text)])
+
+    @staticmethod
+    def _parts(evidence: str) -> list[str]:
+        """The evidence and its sentences, each once."""
+        return list(dict.fromkeys([evidence, *(s.text for s in nlp.parse(evidence).sents)]))
+
     def cosine(self, claim: str, evidence: str) -> float:
         """Best similarity of the claim to the evidence or to one of its sentences."""
-        parts = list(dict.fromkeys([evidence, *(s.text for s in nlp.parse(evidence).sents)]))
-        vectors = self._embed([claim, *parts])
+        vectors = self._embed([claim, *self._parts(evidence)])
         return float(np.max(vectors[1:] @ vectors[0]))
 
     def judge(self, claim: str, evidence: str) -> Verdict:
