@@ -42,6 +42,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from bot.app import create_app  # noqa: E402
 from bot.domain.replies import Reply  # noqa: E402
 from bot.domain.sessions import Turn  # noqa: E402
+from bot.engines.llm.draft import sentence_texts  # noqa: E402
 from bot.engines.llm.engine import LLMEngine  # noqa: E402
 from bot.engines.llm.local_server import DEFAULT_MODEL, start_server  # noqa: E402
 from bot.engines.llm.prompts import PromptSet  # noqa: E402
@@ -132,15 +133,17 @@ FRAME = "The record shows that "
 
 def replay_model(chars_per_second: float, frame: str = "") -> ScriptedChatModel:
     """A chat model that quotes up to four shown passages of its side (any, for a question)
-    as its claims (verbatim, or after ``frame``), streamed in 4-character pieces at
-    ``chars_per_second``."""
+    as its claims (verbatim, or the first sentence after ``frame``), streamed in 4-character
+    pieces at ``chars_per_second``."""
 
     def step(prompt: str) -> str:
         side = None if "<question>" in prompt else "con"  # the bench's user argues pro
         shown = [p for p in shown_passages(prompt) if len(p.text) <= 400 and side in {None, p.side}]
+        # In its own words, a model writes a sentence per claim: it frames a passage's first.
+        quotes = [sentence_texts(p.text)[0] if frame else p.text for p in shown]
         cites = [
-            {"text": claim_text(p.text, frame), "cites": [{"passage": p.number, "quote": p.text}]}
-            for p in shown
+            {"text": claim_text(quote, frame), "cites": [{"passage": p.number, "quote": quote}]}
+            for p, quote in zip(shown, quotes, strict=True)
         ]
         return draft(*cites[:4])
 

@@ -33,7 +33,7 @@ class JudgeChain:
         """Parse the evidence texts and embed them (and their sentences) now: the rules and
         the semantic score then find them in their caches."""
         for text in evidence:
-            nlp.parse(text)
+            nlp.look_up_words(nlp.parse(text))
         for layer in [*self.rules, self.semantic, *self.judges]:
             if isinstance(layer, PreparesEvidence):
                 layer.prepare(evidence)

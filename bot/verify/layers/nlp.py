@@ -151,3 +151,17 @@ def kin(lemma: str, pos: str | None) -> frozenset[str]:
         for parent in synset.hypernyms():
             found.add("^" + parent.name())
     return frozenset(found)
+
+
+def look_up_words(doc: Doc) -> None:
+    """Look up the doc's words in WordNet now (synonyms, antonyms, related forms and kin go
+    into their caches), so that the checks that follow find them there."""
+    for token in doc:
+        pos = wordnet_pos(token.pos_)
+        if pos is None or token.is_stop or not token.lemma_.isalpha():
+            continue
+        base = token.lemma_.lower()
+        synonyms(base, pos)
+        antonyms(base, pos)
+        related_forms(base)
+        kin(base, pos)
