@@ -7,8 +7,9 @@ one store and are timed query by query in turn, so load from other processes hit
 latency ratios are to the default hybrid from the same run.
 
 ``--ablation`` adds recall rows for the parts of the design: BM25 over passage text alone
-(before titles), the previous reranker (sentences alone, weights 2 : 0.5 : 1), the
-sentence-dense ranking alone, and a rerank depth of 15.
+(before titles), the first reranker (sentences alone, weights 2 : 0.5 : 1), the titled
+sentence-dense ranking alone, the previous reranker (no lone-sentence ranking), and a rerank
+depth of 15. Weights are hybrid : sentence BM25 : titled sentence dense : lone sentence dense.
 
     python bench/bench_rerank.py [--ablation]
 """
@@ -50,8 +51,19 @@ MAIN: list[Variant] = [
 ]
 ABLATION: list[Variant] = [
     ("hybrid, BM25 over passage text alone (before)", False, None, 30),
-    ("+ previous rerank: sentences alone, 2 : 0.5 : 1", True, ((2.0, 0.5, 1.0), False), 30),
-    ("+ rerank by titled sentence vectors alone, 1 : 0 : 2", True, ((1.0, 0.0, 2.0), True), 30),
+    ("+ first rerank: sentences alone, 2 : 0.5 : 1", True, ((2.0, 0.5, 1.0), False), 30),
+    (
+        "+ rerank by titled sentence vectors alone, 1 : 0 : 2 : 0",
+        True,
+        ((1.0, 0.0, 2.0, 0.0), True),
+        30,
+    ),
+    (
+        "+ previous rerank: titled dense + titled BM25 + answer kind, 1 : 0.5 : 2 : 0",
+        True,
+        ((1.0, 0.5, 2.0, 0.0), True),
+        30,
+    ),
     ("+ rerank as kept, depth 15 instead of 30", True, (WEIGHTS, True), 15),
 ]
 

@@ -1,12 +1,14 @@
 """Sentence-level reranking of the fused candidates: the passage holding the answer sentence wins.
 
-Each candidate passage gets two more rankings from its best sentence, each sentence read
-after its document's title: the dense cosine of the query with each sentence (vectors from
-the primary model, cached by passage id and title: ids are content hashes, so an entry never
-goes stale), and BM25 over the candidates' sentences plus a bonus when the sentence holds
-the kind of answer the query asks for (a date for "when", a number for "how many"). They are
-fused with the hybrid ranking by weighted RRF; the sentence-dense ranking has the most
-weight (weights chosen on the dev questions, see README).
+Each candidate passage gets three more rankings from its best sentence: BM25 over the
+candidates' sentences read after their document's title, plus a bonus when the sentence holds
+the kind of answer the query asks for (a date for "when", a number for "how many"); and the
+dense cosine of the query with each sentence, once read after the title and once alone
+(vectors from the primary model, cached by passage id and title: ids are content hashes, so an
+entry never goes stale). The titled sentence says what it is about; the lone one is not
+pulled toward every passage of a document whose title matches the query. They are fused with
+the hybrid ranking by weighted RRF; the two dense rankings have the most weight (weights
+chosen on the dev questions, see README).
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ def _bm25(query: list[str], docs: Sequence[list[str]]) -> list[float]:
     return scores
 
 
-# Weights of the rankings fused: hybrid, sentence BM25, sentence dense (chosen on the dev set).
-WEIGHTS = (1.0, 0.5, 2.0)
+# Weights of the rankings fused: hybrid, sentence BM25, titled sentence dense, lone sentence
+# dense (chosen on the dev set; a zero weight skips that ranking and its vectors).
+WEIGHTS = (1.0, 0.5, 2.0, 2.0)
 _MAX_CACHED = 200_000  # passages whose sentence data are kept
 
 
@@ -84,6 +87,7 @@ class SentenceData:
     texts: tuple[str, ...]  # the sentences alone (for the answer-kind features)
     tokens: tuple[list[str], ...]  # BM25 tokens of title + sentence
     vectors: np.ndarray  # unit vectors of title + sentence, one row per sentence
+    lone_vectors: np.ndarray | None = None  # unit vectors of the sentences alone, if used
 
 
 def titled(title: str, sentence: str) -> str:
@@ -113,6 +117,21 @@ def _best_lexical(query: str, data: Sequence[SentenceData]) -> list[float]:
     return best
 
 
+def _split(rows: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
+    """``rows`` cut into consecutive blocks of ``sizes``."""
+    out, cursor = [], 0
+    for size in sizes:
+        out.append(rows[cursor : cursor + size])
+        cursor += size
+    return out
+
+
+def _lone(data: SentenceData) -> np.ndarray:
+    if data.lone_vectors is None:
+        raise ValueError("sentence data without lone vectors")  # made by another reranker
+    return data.lone_vectors
+
+
 class SentenceReranker:
     """Reorders fused candidates by sentence-level evidence (see the module docstring)."""
 
@@ -120,8 +139,12 @@ class SentenceReranker:
         self, embeddings: Embeddings, weights: Sequence[float] = WEIGHTS, titles: bool = True
     ) -> None:
         self.embeddings = embeddings
-        self.weights = list(weights)
+        self.weights = [*weights, 0.0][:4] if len(weights) == 3 else list(weights)
+        if len(self.weights) != 4:
+            raise ValueError("weights: hybrid, sentence BM25, titled dense[, lone dense]")
         self.titles = titles  # read each sentence after its document title (False: alone)
+        # With titles off the titled vectors already are the lone ones.
+        self.lone = titles and self.weights[3] > 0
         self._cache: dict[tuple[str, str], SentenceData] = {}
         self._lock = threading.Lock()
 
@@ -135,18 +158,28 @@ class SentenceReranker:
                 key: [h.text[a:b] for a, b in split_sentences(h.text)] or [h.text]
                 for key, h in missing.items()
             }
-            inputs = [titled(key[1], t) for key, group in groups.items() for t in group]
-            flat = embed_array(self.embeddings, inputs)
+            titled_inputs = [titled(key[1], t) for key, group in groups.items() for t in group]
+            # The lone sentences, where a title makes them differ from the titled ones.
+            lone_keys = [key for key in groups if self.lone and key[1]]
+            lone_inputs = [t for key in lone_keys for t in groups[key]]
+            flat = embed_array(self.embeddings, titled_inputs + lone_inputs)
             flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
+            titled_rows = _split(flat[: len(titled_inputs)], [len(g) for g in groups.values()])
+            lone_rows = dict(
+                zip(
+                    lone_keys,
+                    _split(flat[len(titled_inputs) :], [len(groups[k]) for k in lone_keys]),
+                    strict=True,
+                )
+            )
             made: dict[tuple[str, str], SentenceData] = {}
-            cursor = 0
-            for key, group in groups.items():
+            for (key, group), vectors in zip(groups.items(), titled_rows, strict=True):
                 made[key] = SentenceData(
                     texts=tuple(group),
                     tokens=tuple(tokenize(titled(key[1], t)) for t in group),
-                    vectors=flat[cursor : cursor + len(group)],
+                    vectors=vectors,
+                    lone_vectors=lone_rows.get(key, vectors) if self.lone else None,
                 )
-                cursor += len(group)
             with self._lock:
                 if len(self._cache) + len(made) > _MAX_CACHED:
                     self._cache.clear()
@@ -173,9 +206,13 @@ class SentenceReranker:
         if query_vector is not None:
             vector = np.asarray(query_vector, dtype=np.float32)
             vector = vector / (np.linalg.norm(vector) or 1.0)
-            dense = np.array([float((d.vectors @ vector).max()) for d in data])
-            rankings.append([ids[i] for i in np.argsort(-dense, kind="stable")])
-            weights = self.weights
+            sides = [[d.vectors for d in data]]
+            if self.lone:
+                sides.append([_lone(d) for d in data])
+            for rows, weight in zip(sides, self.weights[2:], strict=False):
+                dense = np.array([float((r @ vector).max()) for r in rows])
+                rankings.append([ids[i] for i in np.argsort(-dense, kind="stable")])
+                weights.append(weight)
         fused = reciprocal_rank_fusion(rankings, k=rrf_k, weights=weights)
         by_id = {h.passage_id: h for h in hits}
         return [by_id[pid] for pid, _ in fused[:k]]
