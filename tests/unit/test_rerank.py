@@ -124,7 +124,8 @@ def test_an_untitled_passage_is_embedded_once_and_reuses_its_vectors() -> None:
     bare = SearchHit("b", "doc", "", None, "He met them. It went well.", 0, 26, 0.0)
     data = reranker.sentence_data([bare])[0]
     assert embeddings.history[-1] == ["He met them.", "It went well."]
-    assert data.lone_vectors is data.vectors
+    assert data.lone_vectors is not None
+    assert np.array_equal(data.lone_vectors, data.vectors)
 
 
 def test_a_zero_lone_weight_skips_the_lone_vectors() -> None:
