@@ -5,7 +5,10 @@ model: a model change starts a new collection and drops the old one. A record's 
 from the passage id (a content hash), the document title and the sentence's place, so a
 record never goes stale; a document's records go when it is deleted. The reranker reads
 them on a passage's first use after a restart instead of embedding its sentences again,
-and ingest writes them when the reranker is on, so no query pays for embedding.
+and ingest writes them when the reranker is on, so no query pays for embedding. A service
+running with the reranker off does not know the collection: documents it deletes leave their
+records behind, unused (their ids name passages that are gone) until the collection is
+rebuilt for another model.
 """
 
 from __future__ import annotations
