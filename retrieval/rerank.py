@@ -1,12 +1,14 @@
 """Sentence-level reranking of the fused candidates: the passage holding the answer sentence wins.
 
-Each candidate passage gets two more rankings from its best sentence, each sentence read
-after its document's title: the dense cosine of the query with each sentence (vectors from
-the primary model, cached by passage id and title: ids are content hashes, so an entry never
-goes stale), and BM25 over the candidates' sentences plus a bonus when the sentence holds
-the kind of answer the query asks for (a date for "when", a number for "how many"). They are
-fused with the hybrid ranking by weighted RRF; the sentence-dense ranking has the most
-weight (weights chosen on the dev questions, see README).
+Each candidate passage gets three more rankings from its best sentence: BM25 over the
+candidates' sentences read after their document's title, plus a bonus when the sentence holds
+the kind of answer the query asks for (a date for "when", a number for "how many"); and the
+dense cosine of the query with each sentence, once read after the title and once alone
+(vectors from the primary model, cached by passage id and title: ids are content hashes, so an
+entry never goes stale). The titled sentence says what it is about; the lone one is not
+pulled toward every passage of a document whose title matches the query. They are fused with
+the hybrid ranking by weighted RRF; the two dense rankings have the most weight (weights
+chosen on the dev questions, see README).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +28,7 @@ from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.ingest.chunking import split_sentences
 from retrieval.records import SearchHit
 from retrieval.stores.bm25 import tokenize
+from retrieval.stores.sentences import SentenceVectorStore, record_base
 
 _K1 = 1.2
 _B = 0.75
@@ -72,8 +75,9 @@ def _bm25(query: list[str], docs: Sequence[list[str]]) -> list[float]:
     return scores
 
 
-# Weights of the rankings fused: hybrid, sentence BM25, sentence dense (chosen on the dev set).
-WEIGHTS = (1.0, 0.5, 2.0)
+# Weights of the rankings fused: hybrid, sentence BM25, titled sentence dense, lone sentence
+# dense (chosen on the dev set; a zero weight skips that ranking and its vectors).
+WEIGHTS = (1.0, 0.5, 2.0, 2.0)
 _MAX_CACHED = 200_000  # passages whose sentence data are kept
 
 
@@ -84,6 +88,7 @@ class SentenceData:
     texts: tuple[str, ...]  # the sentences alone (for the answer-kind features)
     tokens: tuple[list[str], ...]  # BM25 tokens of title + sentence
     vectors: np.ndarray  # unit vectors of title + sentence, one row per sentence
+    lone_vectors: np.ndarray | None = None  # unit vectors of the sentences alone, if used
 
 
 def titled(title: str, sentence: str) -> str:
@@ -113,46 +118,122 @@ def _best_lexical(query: str, data: Sequence[SentenceData]) -> list[float]:
     return best
 
 
+Key = tuple[str, str]  # (passage id, the title its sentences are read after)
+_STORE_CHUNK = 256  # passages whose sentences ingest embeds and writes at a time
+
+
+def _record_ids(key: Key, count: int, lone: bool) -> list[str]:
+    """Ids of one passage's sentence vectors: titled, then lone (where a title differs)."""
+    base = record_base(*key)
+    ids = [f"{base}:t{n}" for n in range(count)]
+    if lone and key[1]:
+        ids += [f"{base}:l{n}" for n in range(count)]
+    return ids
+
+
+def _sentences(hit: SearchHit) -> list[str]:
+    return [hit.text[a:b] for a, b in split_sentences(hit.text)] or [hit.text]
+
+
+def _lone(data: SentenceData) -> np.ndarray:
+    if data.lone_vectors is None:
+        raise ValueError("sentence data without lone vectors")  # made by another reranker
+    return data.lone_vectors
+
+
 class SentenceReranker:
-    """Reorders fused candidates by sentence-level evidence (see the module docstring)."""
+    """Reorders fused candidates by sentence-level evidence (see the module docstring).
+
+    With a ``vectors`` store, sentence vectors are read from it before any is embedded,
+    and every vector embedded is written to it.
+    """
 
     def __init__(
-        self, embeddings: Embeddings, weights: Sequence[float] = WEIGHTS, titles: bool = True
+        self,
+        embeddings: Embeddings,
+        weights: Sequence[float] = WEIGHTS,
+        titles: bool = True,
+        vectors: SentenceVectorStore | None = None,
     ) -> None:
         self.embeddings = embeddings
-        self.weights = list(weights)
+        self.weights = [*weights, 0.0][:4] if len(weights) == 3 else list(weights)
+        if len(self.weights) != 4:
+            raise ValueError("weights: hybrid, sentence BM25, titled dense[, lone dense]")
         self.titles = titles  # read each sentence after its document title (False: alone)
-        self._cache: dict[tuple[str, str], SentenceData] = {}
+        # With titles off the titled vectors already are the lone ones.
+        self.lone = titles and self.weights[3] > 0
+        self.vectors = vectors
+        self._cache: dict[Key, SentenceData] = {}
         self._lock = threading.Lock()
+
+    def _key(self, hit: SearchHit) -> Key:
+        return (hit.passage_id, hit.title if self.titles else "")
 
     def sentence_data(self, hits: Sequence[SearchHit]) -> list[SentenceData]:
         """Each hit's sentences, tokens and vectors (embedded once per passage and title)."""
-        keys = [(h.passage_id, h.title if self.titles else "") for h in hits]
+        keys = [self._key(h) for h in hits]
         with self._lock:
             missing = {key: h for key, h in zip(keys, hits, strict=True) if key not in self._cache}
         if missing:
-            groups = {
-                key: [h.text[a:b] for a, b in split_sentences(h.text)] or [h.text]
-                for key, h in missing.items()
-            }
-            inputs = [titled(key[1], t) for key, group in groups.items() for t in group]
-            flat = embed_array(self.embeddings, inputs)
-            flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
-            made: dict[tuple[str, str], SentenceData] = {}
-            cursor = 0
-            for key, group in groups.items():
-                made[key] = SentenceData(
-                    texts=tuple(group),
-                    tokens=tuple(tokenize(titled(key[1], t)) for t in group),
-                    vectors=flat[cursor : cursor + len(group)],
-                )
-                cursor += len(group)
+            made = self._build(missing)
             with self._lock:
                 if len(self._cache) + len(made) > _MAX_CACHED:
                     self._cache.clear()
                 self._cache.update(made)
         with self._lock:
             return [self._cache[key] for key in keys]
+
+    def store_sentences(self, hits: Sequence[SearchHit]) -> None:
+        """Embed and write the sentence vectors of ``hits`` the store lacks (for ingest)."""
+        if self.vectors is None:
+            return
+        for i in range(0, len(hits), _STORE_CHUNK):
+            self._build({self._key(h): h for h in hits[i : i + _STORE_CHUNK]})
+
+    def _build(self, missing: Mapping[Key, SearchHit]) -> dict[Key, SentenceData]:
+        """Sentence data of ``missing``: from the vector store if there, else embedded."""
+        groups = {key: _sentences(h) for key, h in missing.items()}
+        ids = {key: _record_ids(key, len(g), self.lone) for key, g in groups.items()}
+        made: dict[Key, SentenceData] = {}
+        if self.vectors is not None:
+            found = self.vectors.get([rid for rids in ids.values() for rid in rids])
+            for key, rids in ids.items():
+                if all(rid in found for rid in rids):
+                    made[key] = self._data(key, groups[key], np.stack([found[r] for r in rids]))
+        todo = [key for key in groups if key not in made]
+        if not todo:
+            return made
+        inputs = [titled(key[1], t) for key in todo for t in groups[key]]
+        # The lone sentences, where a title makes them differ from the titled ones.
+        lone_keys = [key for key in todo if len(ids[key]) > len(groups[key])]
+        inputs += [t for key in lone_keys for t in groups[key]]
+        flat = embed_array(self.embeddings, inputs)
+        flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
+        rows: dict[Key, list[np.ndarray]] = {}
+        cursor = 0
+        for key in [*todo, *lone_keys]:  # the order the inputs were listed in
+            size = len(groups[key])
+            rows.setdefault(key, []).append(flat[cursor : cursor + size])
+            cursor += size
+        written: dict[str, np.ndarray] = {}
+        for key in todo:
+            vectors = np.concatenate(rows[key])
+            made[key] = self._data(key, groups[key], vectors)
+            written.update(zip(ids[key], vectors, strict=True))
+        if self.vectors is not None:
+            doc_of = {rid: missing[key].doc_id for key in todo for rid in ids[key]}
+            self.vectors.put(written, doc_of)
+        return made
+
+    def _data(self, key: Key, group: list[str], rows: np.ndarray) -> SentenceData:
+        """One passage's sentence data from its vector rows (titled, then lone if any)."""
+        size = len(group)
+        return SentenceData(
+            texts=tuple(group),
+            tokens=tuple(tokenize(titled(key[1], t)) for t in group),
+            vectors=rows[:size],
+            lone_vectors=(rows[size:] if len(rows) > size else rows[:size]) if self.lone else None,
+        )
 
     def rerank(
         self,
@@ -173,9 +254,13 @@ class SentenceReranker:
         if query_vector is not None:
             vector = np.asarray(query_vector, dtype=np.float32)
             vector = vector / (np.linalg.norm(vector) or 1.0)
-            dense = np.array([float((d.vectors @ vector).max()) for d in data])
-            rankings.append([ids[i] for i in np.argsort(-dense, kind="stable")])
-            weights = self.weights
+            sides = [[d.vectors for d in data]]
+            if self.lone:
+                sides.append([_lone(d) for d in data])
+            for rows, weight in zip(sides, self.weights[2:], strict=False):
+                dense = np.array([float((r @ vector).max()) for r in rows])
+                rankings.append([ids[i] for i in np.argsort(-dense, kind="stable")])
+                weights.append(weight)
         fused = reciprocal_rank_fusion(rankings, k=rrf_k, weights=weights)
         by_id = {h.passage_id: h for h in hits}
         return [by_id[pid] for pid, _ in fused[:k]]

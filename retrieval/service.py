@@ -30,6 +30,7 @@ from retrieval.records import (
 from retrieval.rerank import SentenceReranker
 from retrieval.settings import RetrievalSettings
 from retrieval.stores.chroma import PRIMARY_SPACE, ChromaStore
+from retrieval.stores.sentences import SentenceVectorStore
 from retrieval.view import PassageView, matches
 
 
@@ -54,7 +55,10 @@ class RetrievalService:
         for name in self.spaces:
             store.space(name)
         self.indexer = Indexer(store, self.spaces, settings)
-        self.reranker = SentenceReranker(embeddings) if settings.rerank else None
+        self.reranker: SentenceReranker | None = None
+        if settings.rerank:
+            vectors = SentenceVectorStore(store, type(embeddings).__name__)
+            self.reranker = SentenceReranker(embeddings, vectors=vectors)
         self._write_lock = threading.RLock()
         self._view = PassageView.build([])
         self.rebuild_lexical()
@@ -95,7 +99,12 @@ class RetrievalService:
         with self._write_lock:
             report, changed = self.indexer.ingest(loaded, prune_scope, progress)
             if changed:
+                before = self._view.passages
                 self.rebuild_lexical()
+                if self.reranker is not None:
+                    # Written now, so that no query pays for embedding these sentences.
+                    new = [p for pid, p in self._view.passages.items() if pid not in before]
+                    self.reranker.store_sentences([query_path.to_hit(p, 0.0) for p in new])
             return report
 
     def ingest_paths(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:

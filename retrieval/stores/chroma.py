@@ -9,7 +9,9 @@ Collections per prefix:
 - ``<prefix>_documents`` holds each document's full normalized text (the text every
   offset points into); a long text's first part only, with its other parts in
   ``<prefix>_document_parts``;
-- ``<prefix>_meta`` holds each space's recipe: which model and inputs made its vectors.
+- ``<prefix>_meta`` holds each space's recipe: which model and inputs made its vectors;
+- ``<prefix>_<kind>__<tag>`` holds derived vectors, such as the sentence reranker's
+  (``retrieval/stores/sentences.py``), one collection per recipe tag.
 
 Keeping everything in Chroma means an embedded store and a Chroma server hold the
 same, complete state.
@@ -99,6 +101,7 @@ class ChromaStore:
             f"{prefix}_document_parts", embedding_function=None
         )
         self._spaces: dict[str, Any] = {PRIMARY_SPACE: self.passages}
+        self._derived: dict[str, Any] = {}
 
     def _vector_collection(self, name: str) -> Any:
         return self._client.get_or_create_collection(
@@ -110,6 +113,20 @@ class ChromaStore:
         if name not in self._spaces:
             self._spaces[name] = self._vector_collection(f"{self._prefix}_passages__{name}")
         return self._spaces[name]
+
+    def derived_collection(self, kind: str, tag: str) -> Any:
+        """The collection of one kind of derived vectors made by recipe ``tag``.
+
+        Collections of the same kind made by another recipe are dropped, and deleting a
+        document also deletes its records here (records need a ``doc_id`` metadata field).
+        """
+        stem = f"{self._prefix}_{kind}__"
+        for existing in self._client.list_collections():
+            name = existing if isinstance(existing, str) else existing.name
+            if name.startswith(stem) and name != stem + tag:
+                self._client.delete_collection(name)
+        self._derived[kind] = self._vector_collection(stem + tag)
+        return self._derived[kind]
 
     def clear_space(self, name: str) -> None:
         """Drop every vector of an extra space (the primary space holds the passages)."""
@@ -221,7 +238,7 @@ class ChromaStore:
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document, its text parts and all its passages, in every space."""
-        for collection in [*self._spaces.values(), self._parts]:
+        for collection in [*self._spaces.values(), *self._derived.values(), self._parts]:
             collection.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
 

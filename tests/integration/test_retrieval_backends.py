@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from retrieval.ingest.chunking import split_sentences
 from retrieval.service import RetrievalService
 from retrieval.settings import ChromaSettings, RetrievalSettings
 from retrieval.stores.chroma import ChromaStore, make_chroma_client
+from retrieval.stores.sentences import record_base
 from tests.support.fixtures_retrieval import SEEDS
 from tests.support.fixtures_servers import chroma_server
 
@@ -106,3 +108,44 @@ def test_edit_and_removal_propagate_to_both_indexes(
     assert dense_ids == {p.passage_id for p in service.passages()}
     assert set(service.store.space("granite").get(include=[])["ids"]) == dense_ids
     assert all(victim.name not in d.source for d in service.list_documents())
+
+
+def test_the_rerankers_sentence_vectors_are_stored_and_deleted_in_chroma(
+    chroma_settings: ChromaSettings,
+    tmp_path: Path,
+    embeddings: Embeddings,
+    seeds_copy: Path,
+) -> None:
+    """With rerank on, ingest writes every sentence vector; a restart reads them back."""
+
+    def reranking() -> RetrievalService:
+        store = ChromaStore(make_chroma_client(chroma_settings, tmp_path), "debatebot")
+        return RetrievalService(store, embeddings, RetrievalSettings(rerank=True))
+
+    def records(service: RetrievalService) -> int:
+        assert service.reranker is not None
+        assert service.reranker.vectors is not None
+        count: int = service.reranker.vectors.collection.count()
+        return count
+
+    first = reranking()
+    first.ingest_paths([seeds_copy])
+    sentences = {p.passage_id: len(split_sentences(p.text)) for p in first.passages()}
+    assert records(first) == 2 * sum(sentences.values())  # titled and lone: all have titles
+    question = "Which American official met Hamas in Doha in 2025?"
+    second = reranking()
+    hits = second.search(question, k=5)
+    assert [h.passage_id for h in hits] == [h.passage_id for h in first.search(question, k=5)]
+    assert second.reranker is not None
+    assert second.reranker.vectors is not None
+    wanted = [
+        f"{record_base(h.passage_id, h.title)}:{kind}{n}"
+        for h in hits
+        for kind in "tl"
+        for n in range(sentences[h.passage_id])
+    ]
+    assert len(second.reranker.vectors.get(wanted)) == len(wanted)
+    victim = hits[0].doc_id
+    gone = sum(sentences[p.passage_id] for p in first.passages() if p.doc_id == victim)
+    assert second.delete_document(victim)
+    assert records(second) == 2 * (sum(sentences.values()) - gone)

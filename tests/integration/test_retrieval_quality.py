@@ -118,10 +118,10 @@ def test_sentence_rerank_does_not_lose_recall(
     granite: Embeddings,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The opt-in reranker (measured 0.843 dev / 0.800 held-out) beats plain hybrid on dev.
+    """The opt-in reranker (measured 0.876 dev / 0.875 held-out) beats plain hybrid on dev.
 
-    On the held-out set it lost one question of 40 to the hybrid (0.800 vs 0.825), which is
-    why it stays off by default; this guards against it losing more than that.
+    The hybrid measured 0.809 / 0.825; this guards the dev gain (at least 0.05) and that the
+    reranker does not lose to the hybrid on the held-out set.
     """
     reranked = RetrievalService(seeded_service.store, granite, RetrievalSettings(rerank=True))
     plain = service_searcher(seeded_service, "hybrid")
@@ -133,9 +133,8 @@ def test_sentence_rerank_does_not_lose_recall(
     with capsys.disabled():
         for name, (dev, held) in reports.items():
             print(f"\nrecall@5 {name}: dev {dev.recall:.3f}, held-out {held.recall:.3f}")
-    assert reports["rerank"][0].recall >= reports["hybrid"][0].recall + 0.02
-    one_question = 1 / len(heldout)
-    assert reports["rerank"][1].recall >= reports["hybrid"][1].recall - one_question - 1e-9
+    assert reports["rerank"][0].recall >= reports["hybrid"][0].recall + 0.05
+    assert reports["rerank"][1].recall >= reports["hybrid"][1].recall - 1e-9
 
 
 def test_lexical_search_matches_a_word_only_the_document_title_holds(

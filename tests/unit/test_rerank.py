@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from retrieval.records import SearchHit
 from retrieval.rerank import SentenceReranker, titled, wanted_feature
 from tests.support.fake_embeddings import HashEmbeddings
@@ -47,7 +49,7 @@ def test_sentence_vectors_are_embedded_once_per_passage() -> None:
         reranker.rerank(query, embeddings.embed_query(query), HITS, k=2)
     sentence_calls = [texts for texts in embeddings.history if len(texts) > 1]
     assert len(sentence_calls) == 1
-    assert len(sentence_calls[0]) == 6
+    assert len(sentence_calls[0]) == 12  # six sentences, after their title and alone
 
 
 def test_without_a_query_vector_only_the_lexical_ranking_is_added() -> None:
@@ -66,6 +68,8 @@ def test_sentences_are_embedded_and_matched_after_their_document_title() -> None
     assert embeddings.history[-1] == [
         titled("Qatar mediation", "He met them."),
         titled("Qatar mediation", "It went well."),
+        "He met them.",
+        "It went well.",
     ]
     assert data.texts == ("He met them.", "It went well.")
     assert all("qatar" in tokens for tokens in data.tokens)
@@ -73,8 +77,9 @@ def test_sentences_are_embedded_and_matched_after_their_document_title() -> None
 
 
 def test_a_title_word_lifts_the_passage_of_that_document() -> None:
+    # The titled rankings alone: the lone sentences are the same text and tie.
     embeddings = HashEmbeddings()
-    reranker = SentenceReranker(embeddings)
+    reranker = SentenceReranker(embeddings, weights=(1.0, 0.5, 2.0, 0.0))
     plain = SearchHit("p", "d1", "Weather report", None, "He met them in spring.", 0, 22, 0.0)
     about = SearchHit("q", "d2", "Qatar mediation", None, "He met them in spring.", 0, 22, 0.0)
     query = "Who met them in Qatar?"
@@ -100,3 +105,33 @@ def test_without_titles_sentences_are_embedded_alone() -> None:
     data = reranker.sentence_data([titled_hit])[0]
     assert embeddings.history[-1] == ["He met them."]
     assert "qatar" not in data.tokens[0]
+
+
+def test_lone_sentence_vectors_are_kept_beside_the_titled_ones() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings)
+    titled_hit = SearchHit("t", "doc", "Qatar mediation", None, "He met them.", 0, 12, 0.0)
+    data = reranker.sentence_data([titled_hit])[0]
+    alone = np.asarray(embeddings.embed_query("He met them."))
+    assert data.lone_vectors is not None
+    assert float(data.lone_vectors[0] @ alone) / float(np.linalg.norm(alone)) > 0.999
+    assert float(data.vectors[0] @ data.lone_vectors[0]) < 0.999
+
+
+def test_an_untitled_passage_is_embedded_once_and_reuses_its_vectors() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings)
+    bare = SearchHit("b", "doc", "", None, "He met them. It went well.", 0, 26, 0.0)
+    data = reranker.sentence_data([bare])[0]
+    assert embeddings.history[-1] == ["He met them.", "It went well."]
+    assert data.lone_vectors is not None
+    assert np.array_equal(data.lone_vectors, data.vectors)
+
+
+def test_a_zero_lone_weight_skips_the_lone_vectors() -> None:
+    embeddings = HashEmbeddings()
+    reranker = SentenceReranker(embeddings, weights=(1.0, 0.5, 2.0, 0.0))
+    data = reranker.sentence_data([HITS[0]])[0]
+    assert embeddings.history[-1] == [titled("title", t) for t in data.texts]
+    assert data.lone_vectors is None
+    assert SentenceReranker(embeddings, weights=(1.0, 0.5, 2.0)).weights == [1.0, 0.5, 2.0, 0.0]
