@@ -329,24 +329,28 @@ class _Recording:
         self.inner.prepare_claim(claim)
 
 
+def recorded_turn(world: MiniWorld) -> list[tuple[str, list[str]]]:
+    """What the verifier was asked to prepare and check during one turn of a scripted model
+    that quotes a fragment of its passage."""
+    recording = _Recording(world.verifier, world.retrieval)
+    world.verifier = recording  # type: ignore[assignment]
+    engine, _ = build(world, claim(COST, "900 million", quote="would cost 900 million"))
+    assert engine.reply_turn(context(world), MESSAGE).reply.engine == MODEL
+    return recording.events
+
+
 def test_the_shown_passages_are_prepared_before_the_first_check(mini: MiniWorld) -> None:
-    recording = _Recording(mini.verifier, mini.retrieval)
-    mini.verifier = recording  # type: ignore[assignment]
-    engine, _ = build(mini, claim(COST, "900 million", quote="would cost 900 million"))
-    assert engine.reply_turn(context(mini), MESSAGE).reply.engine == MODEL
-    kinds = [kind for kind, _ in recording.events]
+    events = recorded_turn(mini)
+    kinds = [kind for kind, _ in events]
     assert kinds[0] == "prepare"
     assert "check" in kinds
-    prepared = set(recording.events[0][1])
-    assert all(quote in prepared for kind, quotes in recording.events if kind == "check"
+    prepared = set(events[0][1])
+    assert all(quote in prepared for kind, quotes in events if kind == "check"
                for quote in quotes)  # fmt: skip
 
 
 def test_a_claim_is_prepared_while_its_citations_stream_in(mini: MiniWorld) -> None:
-    recording = _Recording(mini.verifier, mini.retrieval)
-    mini.verifier = recording  # type: ignore[assignment]
-    engine, _ = build(mini, claim(COST, "900 million", quote="would cost 900 million"))
-    assert engine.reply_turn(context(mini), MESSAGE).reply.engine == MODEL
-    kinds = [kind for kind, _ in recording.events]
-    assert ("claim", [COST]) in recording.events
+    events = recorded_turn(mini)
+    kinds = [kind for kind, _ in events]
+    assert ("claim", [COST]) in events
     assert kinds.index("claim") < kinds.index("check")
