@@ -128,6 +128,8 @@ class TurnWriter:
         )
         self._granted_now = [m.text for m in moves if m.kind == "concession"]
         self._moves_now = moves
+        spoken = [t[a:b] for t in (*ctx.history, self.message) for a, b in split_sentences(t)]
+        self.picker.hear(self._user_vectors(moves), spoken, framing_stems(self.motion))
         side_claim = strip_period(getattr(self.motion.sides, ctx.bot_side))
         clash: list[ClashItem] = []
         pressure = [m for m in moves if m.kind == "pressure"]
@@ -176,6 +178,14 @@ class TurnWriter:
         return TurnResult(reply, tuple(sorted(self.picker.used)), tuple(self.advanced))
 
     # -- helpers ---------------------------------------------------------------
+    def _user_vectors(self, moves: list[ReadMove]) -> np.ndarray:
+        """The user's moves in this debate (earlier turns' and this speech's), as vectors."""
+        earlier = list(self.state.user_moves)
+        rows = [self.index.embed(earlier)] if earlier else []
+        now = [m.focus for m in moves if m.kind != "pressure"]
+        rows += [np.stack(now)] if now else []
+        return np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
     def _share(self, moves_left: int) -> int | None:
         """A fair share of the words left for each move still to answer (and one more point)."""
         left = self.b.remaining()
@@ -427,7 +437,11 @@ class TurnWriter:
         found = [s for s in self.find_answer(asked) if s.key not in self.picker.used]
         # An answer argues the bot's side only when it clearly serves it; one that serves the
         # user's side is quoted inside a concession; anything unsure is left out.
-        own = [s for s in found if self.picker.clearly_serves(s) and not s.seed]
+        own = [
+            s
+            for s in found
+            if self.picker.clearly_serves(s) and not s.seed and not self.picker.restates_user(s)
+        ]
         if own:
             self.b.begin_move()
             used = self.b.segment(
