@@ -347,6 +347,10 @@ def main() -> None:
     statuses = "; ".join(f"{s}: {dict(t.statuses)}" for s, t in tallies.items())
     print(table)
     print(f"\nclash statuses: {statuses}")
+    for s, t in tallies.items():
+        paired = [v for v in t.engagement if v != 0.0]
+        mean = sum(paired) / len(paired) if paired else 0.0
+        print(f"{s}: answered items with a card {len(paired)}/{len(t.engagement)}, mean {mean:.2f}")
     if args.split == "all":
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(

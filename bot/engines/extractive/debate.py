@@ -22,7 +22,7 @@ from bot.domain.motions import KeyPoint, motion_terms
 from bot.domain.replies import ClashItem
 from bot.engines.base import TurnContext, TurnResult
 from bot.engines.extractive.composer import ReplyBuilder, lower_first, word_count
-from bot.engines.extractive.gist import OPENERS, granted_gist, user_gist
+from bot.engines.extractive.gist import OPENERS, granted_gist, question_gist, user_gist
 from bot.engines.extractive.picker import EvidencePicker
 from bot.engines.extractive.reader import ReadMove, Thresholds, read_speech
 from bot.engines.extractive.state import DebateState, framing_stems, unanswered
@@ -37,11 +37,13 @@ _PER_MAP: dict[str, set[str]] = {}
 # Direct questions first, then concessions to take up, attacks on the bot's case, claims.
 PRIORITY = {"question": 0, "concession": 1, "challenge": 2, "claim": 3, "precedent": 4}
 MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the bot's own
-QUOTED_WORDS = 9  # words of the user's move quoted to name it
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
 BALANCE_WORDS = 16  # words a closing keeps for its weighing line, beside the verdict
+ENGAGE_MIN = 0.45  # cosine from which evidence meets the user's words (not only the topic)
+ON_POINT_SLACK = 0  # extra words a move may take for evidence that meets the user's words
+LINK_BONUS = 0.08  # how much a point the map links to the user's is preferred to another
 ON_POINT = 0.5  # cosine from which evidence speaks to the user's very words (not only the point)
 
 
@@ -70,6 +72,19 @@ def closest_point(
 def join_labels(labels: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+_HANGING = frozenset(["not", "no", "is", "are", "was", "were", "be"])  # a clause cut short
+
+
+def _same_fact(gist: str, others: Sequence[str]) -> bool:
+    """Whether ``gist`` shares most of its content words with one of ``others``."""
+    mine = tf.content_stems(tf.tokenize(gist))
+    for other in others:
+        theirs = tf.content_stems(tf.tokenize(other))
+        if mine and theirs and len(mine & theirs) >= 0.5 * min(len(mine), len(theirs)):
+            return True
+    return False
 
 
 class TurnWriter:
@@ -118,6 +133,7 @@ class TurnWriter:
         self._granted_now: list[str] = []  # the concessions of this speech, in its words
         self._moves_now: list[ReadMove] = []  # this speech's moves, as read
         self._referred: set[str] = set()  # earlier points pointed back to in this reply
+        self._named_grants: set[str] = set()  # concessions named in this reply, as gists
 
     # -- the speech ------------------------------------------------------------
     def write(self) -> TurnResult:
@@ -221,17 +237,31 @@ class TurnWriter:
         return said
 
     def _unanswerable(self, template: str, move: ReadMove) -> bool:
-        """Say plainly that the sources do not answer this move, naming it by its first words."""
-        words = (move.ask or move.text).rstrip(" .?!").split()
-        said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
-        # The same template twice in one reply rotates its variant, not only its quote.
+        """Say plainly that the sources do not answer this move, naming it in full: a claim
+        by its gist, a question whole when it is short, or by the point it concerns; never
+        by a cut-off quote."""
+        if template == "question_unanswerable":
+            asked = question_gist(move.ask or move.text)
+            kp = move.key_point
+            options = [
+                ("question_uncovered", {"question": asked}) if asked else None,
+                ("question_uncovered_topic", {"tag": kp.label}) if kp else None,
+            ]
+        else:
+            said = user_gist(move.text)
+            options = [("claim_uncovered", {"said": said}) if said else None]
+        # The same template twice in one reply rotates its variant.
         shift = self._uses.get(template, 0)
         self._uses[template] = shift + 1
+        texts = [self.b.fresh_at(name, shift, **values) for name, values in filter(None, options)]
+        texts = [t for t in texts if t is not None]
         self.b.begin_move()
         added = self.b.framing(
-            self.b.fresh_at(template, shift, said=said.replace("\u201c", "").replace("\u201d", "")),
-            self.b.fresh_at(f"{template}_generic", shift),
+            texts[0] if texts else None,
+            texts[1] if len(texts) > 1 else self.b.fresh_at(f"{template}_generic", shift),
         )
+        if not added and len(texts) > 1:
+            added = self.b.framing(self.b.fresh_at(f"{template}_generic", shift))
         self.b.end_move()
         return added
 
@@ -255,9 +285,16 @@ class TurnWriter:
         """One move: a lead-in and fresh evidence for ``kp``; nothing when none fits."""
         self.b.begin_move()
         candidates = self.picker.for_point(kp.id, focus, allow_seed)
-        used = self.b.segment(
-            [(lead, generic)], candidates, max_claims=max_claims, budget=self.share
-        )
+        budget = self.share
+        if focus is not None and candidates:
+            # Evidence that meets the user's very words comes first, closest first, and
+            # may take a little more than the move's share of the words.
+            meets = [c for c in candidates if self.picker.closeness(c, focus) >= ENGAGE_MIN]
+            meets.sort(key=lambda c: -self.picker.closeness(c, focus))
+            candidates = [*meets, *(c for c in candidates if c not in meets)]
+            if meets and budget is not None:
+                budget += ON_POINT_SLACK
+        used = self.b.segment([(lead, generic)], candidates, max_claims=max_claims, budget=budget)
         self.b.end_move()
         if used:
             self.picker.mark(used)
@@ -285,22 +322,32 @@ class TurnWriter:
         )
 
     def _engages(self, kp: KeyPoint, focus: np.ndarray | None) -> float:
-        """How closely ``kp`` (its text or its best fresh card) meets the user's words."""
+        """How closely ``kp`` (its text or its closest fresh card) meets the user's words."""
+        return max(self._closeness(kp, focus), self._best_card(kp, focus))
+
+    def _best_card(self, kp: KeyPoint, focus: np.ndarray | None) -> float:
+        """Cosine between the user's words and ``kp``'s closest fresh evidence (0 if none)."""
         if focus is None:
             return 0.0
-        cards = self.picker.for_point(kp.id)[:3]
-        rows = [self.amap.rows[c.key] for c in cards if c.key in self.amap.rows]
-        best_card = float(np.max(self.amap.vectors[rows] @ focus)) if rows else 0.0
-        return max(self._closeness(kp, focus), best_card)
+        rows = [
+            self.amap.rows[c.key] for c in self.picker.for_point(kp.id) if c.key in self.amap.rows
+        ]
+        return float(np.max(self.amap.vectors[rows] @ focus)) if rows else 0.0
 
     def _bot_answers(self, user_kp: KeyPoint, focus: np.ndarray | None) -> list[KeyPoint]:
-        answers = [a for a in self.motion.answers_to(user_kp.id) if a.side == self.ctx.bot_side]
+        """The bot's points to answer ``user_kp`` with, the one whose evidence meets the
+        user's very words first: the points the map links to it (preferred by
+        ``LINK_BONUS``), and, given the user's words, any other point of the bot's side."""
+        linked = [a for a in self.motion.answers_to(user_kp.id) if a.side == self.ctx.bot_side]
+        pool = list(linked)
+        if focus is not None:
+            pool += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in linked]
         return sorted(
-            answers,
+            pool,
             key=lambda a: (
                 a.id in self.made_now,
                 not self.picker.has_fresh(a.id),
-                -self._engages(a, focus),
+                -(self._best_card(a, focus) + LINK_BONUS * (a in linked)),
             ),
         )
 
@@ -341,7 +388,10 @@ class TurnWriter:
     def _rebut(self, move: ReadMove, user_kp: KeyPoint) -> KeyPoint | None:
         """Answer a user point with a linked point of the bot's side; the point used."""
         topic = user_kp.label
+        linked = {a.id for a in self.motion.answers_to(user_kp.id)}
         for answer in self._bot_answers(user_kp, move.focus):
+            if answer.id not in linked and self._best_card(answer, move.focus) < ENGAGE_MIN:
+                continue  # another point only for evidence that meets the user's words
             lead, generic = self._said_lead(move, answer) or self._point_lead(
                 "rebut", "rebut_tag", answer, topic=topic
             )
@@ -391,6 +441,8 @@ class TurnWriter:
                 lead, generic = said[0], said[1] or generic
             if self._argue(near, lead, generic, move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
+        if self._from_sources(move, "claim_answer"):
+            return ClashItem(point=move.text, kind=kind)
         back = self._refer_back(move.focus)
         if back is not None:
             return ClashItem(point=move.text, kind=kind, answered_by=[back.id])
@@ -431,26 +483,40 @@ class TurnWriter:
             point=move.text, kind=kind, status="conceded", conceded=True, key_point_id=kp.id
         )
 
+    def _own_answer(self, found: list[EvidenceSentence]) -> list[EvidenceSentence]:
+        """What the sources say that clearly serves the bot's side and is no fact the user
+        already put in play."""
+        return [
+            s
+            for s in found
+            if s.key not in self.picker.used
+            and self.picker.clearly_serves(s)
+            and not s.seed
+            and not self.picker.restates_user(s)
+        ]
+
+    def _from_sources(self, move: ReadMove, template: str, max_claims: int = 1) -> bool:
+        """Answer a move as a question to the sources would be answered (/ask's selector),
+        with evidence that clearly serves the bot's side; False when there is none."""
+        own = self._own_answer(self.find_answer(move.ask or move.text))
+        if not own:
+            return False
+        self.b.begin_move()
+        used = self.b.segment(
+            [(self.b.fresh(template), None)], own, max_claims=max_claims, budget=self.share
+        )
+        self.b.end_move()
+        self.picker.mark(used)
+        return bool(used)
+
     def _question(self, move: ReadMove) -> ClashItem | None:
         kp_id = move.key_point.id if move.key_point else None
         asked = move.ask or move.text
         found = [s for s in self.find_answer(asked) if s.key not in self.picker.used]
         # An answer argues the bot's side only when it clearly serves it; one that serves the
         # user's side is quoted inside a concession; anything unsure is left out.
-        own = [
-            s
-            for s in found
-            if self.picker.clearly_serves(s) and not s.seed and not self.picker.restates_user(s)
-        ]
-        if own:
-            self.b.begin_move()
-            used = self.b.segment(
-                [(self.b.fresh("question_answer"), None)], own, max_claims=2, budget=self.share
-            )
-            self.b.end_move()
-            if used:
-                self.picker.mark(used)
-                return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
+        if self._from_sources(move, "question_answer", max_claims=2):
+            return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
         theirs = [s for s in found if self.picker.serves_other_side(s)]
         if theirs:
             self.b.begin_move()
@@ -618,6 +684,7 @@ class TurnWriter:
                 )
         granted = granted_gist(move.text)
         if granted and self._say(self.b.fresh("concession_named", granted=granted)):
+            self._named_grants.add(granted)
             return ClashItem(point=move.text, kind="concession")
         if self._declare("concession_noted"):
             return ClashItem(point=move.text, kind="concession")
@@ -675,8 +742,11 @@ class TurnWriter:
     def _recall_concessions(self) -> bool:
         """Closing: what the user granted, in the user's own words (at most two)."""
         texts = [*(c.text for c in self.state.concessions), *self._granted_now]
-        gists = [granted_gist(text) for text in texts]
-        said = list(dict.fromkeys(g for g in gists if g))[-2:]
+        said: list[str] = []
+        for gist in (granted_gist(text) for text in texts):
+            if gist and gist not in self._named_grants and not _same_fact(gist, said):
+                said.append(gist)
+        said = said[-2:]
         if said:
             granted = " and that ".join(said)
             return self.b.framing(self.b.fresh("closing_granted", granted=granted))
@@ -716,6 +786,18 @@ class TurnWriter:
         if b.max_words is not None:
             b.max_words += reserve
         if recalled:  # the weighing: what was granted and what stands, set against the rest
+            tags = join_labels([kp.label for kp in recalled])
             template = "closing_balance_granted" if granted else "closing_balance"
-            b.framing(b.fresh(template, tags=join_labels([kp.label for kp in recalled])))
+            framing = self._user_framing()
+            answer = b.fresh("closing_framing", said=framing, tags=tags) if framing else None
+            b.framing(answer, b.fresh(template, tags=tags))
         b.framing(verdict)
+
+    def _user_framing(self) -> str | None:
+        """The test the user's closing sets for the round: the gist of its last claim."""
+        for move in reversed(self._moves_now):
+            framing = move.kind in ("claim", "challenge") and not move.thesis
+            said = user_gist(move.text) if framing else None
+            if said and said.split()[-1].lower() not in _HANGING:
+                return said
+        return None
