@@ -153,3 +153,11 @@ def test_a_question_is_named_whole_only_when_short_and_impersonal() -> None:
     assert question_gist(speech) == "Which statute forbids an official from meeting the group?"
     assert question_gist("Can my opponent tell the house when it was ever used?") is None
     assert question_gist("The talks went ahead anyway.") is None
+
+
+def test_a_loose_gist_takes_the_clause_a_speakers_frame_introduces() -> None:
+    from bot.engines.extractive.gist import user_gist
+
+    speech = "Tonight I will show that the barriers are real costs, not prohibitions."
+    assert user_gist(speech) is None
+    assert user_gist(speech, loose=True) == "the barriers are real costs, not prohibitions"

@@ -42,6 +42,7 @@ NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the 
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
 BALANCE_WORDS = 16  # words a closing keeps for its weighing line, beside the verdict
 ENGAGE_MIN = 0.45  # cosine from which evidence meets the user's words (not only the topic)
+LINKED_MIN = 0.25  # ... and below which even a linked point's evidence does not touch them
 ON_POINT_SLACK = 0  # extra words a move may take for evidence that meets the user's words
 LINK_BONUS = 0.08  # how much a point the map links to the user's is preferred to another
 ON_POINT = 0.5  # cosine from which evidence speaks to the user's very words (not only the point)
@@ -72,6 +73,10 @@ def closest_point(
 def join_labels(labels: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def _span(sentence: EvidenceSentence) -> tuple[str, int, int]:
+    return sentence.doc_id, sentence.start, sentence.end
 
 
 _HANGING = frozenset(["not", "no", "is", "are", "was", "were", "be"])  # a clause cut short
@@ -245,10 +250,10 @@ class TurnWriter:
             kp = move.key_point
             options = [
                 ("question_uncovered", {"question": asked}) if asked else None,
-                ("question_uncovered_topic", {"tag": kp.label}) if kp else None,
+                ("question_uncovered_topic", {"tag": kp.label}) if kp and move.strong else None,
             ]
         else:
-            said = user_gist(move.text)
+            said = user_gist(move.text, loose=True)
             options = [("claim_uncovered", {"said": said}) if said else None]
         # The same template twice in one reply rotates its variant.
         shift = self._uses.get(template, 0)
@@ -262,6 +267,8 @@ class TurnWriter:
         )
         if not added and len(texts) > 1:
             added = self.b.framing(self.b.fresh_at(f"{template}_generic", shift))
+        if not added and template == "question_unanswerable":
+            added = self.b.framing(self.b.fresh_at("question_uncovered_generic", shift))
         self.b.end_move()
         return added
 
@@ -351,6 +358,17 @@ class TurnWriter:
             ),
         )
 
+    def _answering(self, user_kp: KeyPoint, focus: np.ndarray | None) -> list[KeyPoint]:
+        """The bot's answers to ``user_kp`` whose evidence touches the user's words: a linked
+        point's from ``LINKED_MIN``, any other point's from ``ENGAGE_MIN``; no card is read
+        against words it does not touch."""
+        linked = {a.id for a in self.motion.answers_to(user_kp.id)}
+        return [
+            a
+            for a in self._bot_answers(user_kp, focus)
+            if self._best_card(a, focus) >= (LINKED_MIN if a.id in linked else ENGAGE_MIN)
+        ]
+
     def _on_point(self, kp: KeyPoint, focus: np.ndarray | None) -> bool:
         """Whether ``kp``'s best fresh evidence speaks to the user's own words."""
         cards = self.picker.for_point(kp.id, focus)[:1]
@@ -388,10 +406,7 @@ class TurnWriter:
     def _rebut(self, move: ReadMove, user_kp: KeyPoint) -> KeyPoint | None:
         """Answer a user point with a linked point of the bot's side; the point used."""
         topic = user_kp.label
-        linked = {a.id for a in self.motion.answers_to(user_kp.id)}
-        for answer in self._bot_answers(user_kp, move.focus):
-            if answer.id not in linked and self._best_card(answer, move.focus) < ENGAGE_MIN:
-                continue  # another point only for evidence that meets the user's words
+        for answer in self._answering(user_kp, move.focus):
             lead, generic = self._said_lead(move, answer) or self._point_lead(
                 "rebut", "rebut_tag", answer, topic=topic
             )
@@ -412,7 +427,8 @@ class TurnWriter:
 
     def _nearest(self, focus: np.ndarray) -> KeyPoint | None:
         own = [kp for kp in self.motion.points(self.ctx.bot_side) if self.picker.has_fresh(kp.id)]
-        scored = sorted(((self._engages(kp, focus), kp.id, kp) for kp in own), reverse=True)
+        touching = [kp for kp in own if self._best_card(kp, focus) >= LINKED_MIN]
+        scored = sorted(((self._engages(kp, focus), kp.id, kp) for kp in touching), reverse=True)
         if scored and scored[0][0] >= NEAREST_MIN:
             return scored[0][2]
         return None
@@ -517,8 +533,11 @@ class TurnWriter:
         # user's side is quoted inside a concession; anything unsure is left out.
         if self._from_sources(move, "question_answer", max_claims=2):
             return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
-        theirs = [s for s in found if self.picker.serves_other_side(s)]
-        if theirs:
+        # Conceded only on evidence the map files under the user's side (similarity cannot
+        # tell a concession from an own goal), and at most once per speech.
+        user_side = self.ctx.user_side
+        theirs = [s for s in found if self.amap.cards.side_of(*_span(s)) == user_side]
+        if theirs and not self._conceded:
             self.b.begin_move()
             used = self.b.segment(
                 [(self.b.fresh("question_concede"), None)],
@@ -529,6 +548,7 @@ class TurnWriter:
             self.b.end_move()
             if used:
                 self.picker.mark(used)
+                self._conceded = True
                 self._pivot(move)
                 return ClashItem(
                     point=move.text,
@@ -539,8 +559,9 @@ class TurnWriter:
                 )
         kp = move.key_point
         targeted = [kp] if kp is not None and kp.side == self.ctx.bot_side else []
+        targeted = [t for t in targeted if self._best_card(t, move.focus) >= LINKED_MIN]
         # A question that presses the user's own point is met with the bot's answer to it.
-        pressed = self._bot_answers(kp, move.focus) if kp and kp.side == self.ctx.user_side else []
+        pressed = self._answering(kp, move.focus) if kp and kp.side == self.ctx.user_side else []
         for kp in (*targeted, *pressed, self._nearest(move.focus)):
             if kp is not None and self._argue(kp, self.b.fresh("question_bears"), None, move.focus):
                 return ClashItem(
@@ -652,6 +673,8 @@ class TurnWriter:
     def _weigh_against(self, move: ReadMove, kp: KeyPoint) -> ClashItem | None:
         """A loose match to a bot point is weighed against it, not defended by name: the bot
         never claims a point survived a challenge nobody clearly made."""
+        if self._best_card(kp, move.focus) < LINKED_MIN:
+            return self._claim(move, kind="challenge")  # its evidence does not touch the move
         said = self._said_lead(move, kp, weigh=True)
         generic = self.b.fresh("advance_generic", tag=kp.label)
         if said is not None:

@@ -127,13 +127,30 @@ def _clause(sentence: str) -> str | None:
     return text
 
 
-def user_gist(text: str) -> str | None:
-    """The clause that names the move, in the user's words; None when none reads well."""
-    for start, end in split_sentences(text):
-        gist = _clause(text[start:end])
+def user_gist(text: str, loose: bool = False) -> str | None:
+    """The clause that names the move, in the user's words; None when none reads well.
+
+    ``loose`` also takes the clause a speaker's own frame introduces ("Tonight I will show
+    that X", "My point is that X" give X), when no sentence reads well as it stands.
+    """
+    sentences = [text[start:end] for start, end in split_sentences(text)]
+    for sentence in sentences:
+        gist = _clause(sentence)
         if gist:
             return gist
+    if loose:
+        for sentence in sentences:
+            frame = _FRAMED.match(sentence)
+            gist = _clause(sentence[frame.end() :]) if frame else None
+            if gist:
+                return gist
     return None
+
+
+# A speaker's own frame around the clause it asserts, up to its "that".
+_FRAMED = re.compile(
+    r"^[^,;:]*?\b(?:i|we|my \w+|our \w+)\b[^,;:]*?\bthat\s+(?!is\b|was\b)", re.IGNORECASE
+)
 
 
 # The speaker's own grant: "I accept that", "I'll grant that", "I conceded that".

@@ -24,10 +24,9 @@ MAX_SIMILAR = 6  # similarity evidence considered per key point, after its cards
 SEED_PER_SPEECH = 1
 CURATED_SIMILAR_MIN = 0.8  # similarity evidence beside a point's cards must fit this closely
 RESTATES_USER = 0.7  # cosine to one of the user's moves from which evidence restates it
-# ... or the words one of the user's sentences shares with it: this many content stems,
+# ... or the words one of the user's clauses shares with it: this many content stems,
 # covering this share of the shorter of the two (the motion's own words not counted).
-RESTATES_SHARED = 3
-RESTATES_SHARE = 0.7
+RESTATES_SHARED = ((3, 0.7), (4, 0.5))
 
 
 class EvidencePicker:
@@ -72,7 +71,7 @@ class EvidencePicker:
         for theirs in self.user_words:
             shared = len(mine & theirs)
             shorter = min(len(mine), len(theirs))
-            if shared >= RESTATES_SHARED and shared >= RESTATES_SHARE * shorter:
+            if any(shared >= n and shared >= share * shorter for n, share in RESTATES_SHARED):
                 return True
         return False
 
