@@ -254,21 +254,32 @@ class TurnWriter:
             ]
         else:
             said = user_gist(move.text, loose=True)
-            options = [("claim_uncovered", {"said": said}) if said else None]
+            kp = move.key_point if move.strong else None
+            rests = kp is not None and kp.side == self.ctx.bot_side and self._is_made(kp)
+            options = [
+                ("claim_uncovered", {"said": said}) if said else None,
+                ("challenge_rests", {"tag": kp.label}) if kp and rests else None,
+                ("claim_uncovered_topic", {"tag": kp.label}) if kp and not rests else None,
+            ]
         # The same template twice in one reply rotates its variant.
         shift = self._uses.get(template, 0)
         self._uses[template] = shift + 1
         texts = [self.b.fresh_at(name, shift, **values) for name, values in filter(None, options)]
         texts = [t for t in texts if t is not None]
+        generic = f"{template}_generic" if template == "question_unanswerable" else None
         self.b.begin_move()
         added = self.b.framing(
             texts[0] if texts else None,
-            texts[1] if len(texts) > 1 else self.b.fresh_at(f"{template}_generic", shift),
+            texts[1] if len(texts) > 1 else generic and self.b.fresh_at(generic, shift),
         )
-        if not added and len(texts) > 1:
-            added = self.b.framing(self.b.fresh_at(f"{template}_generic", shift))
+        if not added and len(texts) > 1 and generic:
+            added = self.b.framing(self.b.fresh_at(generic, shift))
         if not added and template == "question_unanswerable":
             added = self.b.framing(self.b.fresh_at("question_uncovered_generic", shift))
+        elif not texts:
+            # A claim that can be named by neither its words nor its point is listed in the
+            # clash list as beyond the sources, and not answered with a vague line.
+            added = True
         self.b.end_move()
         return added
 
