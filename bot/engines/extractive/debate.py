@@ -10,6 +10,7 @@ round instead: points the user dropped, concessions made, and what still stands.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -40,6 +41,7 @@ MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
+FRAMING_WORDS = 24  # words of the line answering the user's closing, besides its gist
 BALANCE_WORDS = 16  # words a closing keeps for its weighing line, beside the verdict
 ENGAGE_MIN = 0.45  # cosine from which evidence meets the user's words (not only the topic)
 LINKED_MIN = 0.25  # ... and below which even a linked point's evidence does not touch them
@@ -79,6 +81,7 @@ def _span(sentence: EvidenceSentence) -> tuple[str, int, int]:
     return sentence.doc_id, sentence.start, sentence.end
 
 
+_INNER_CAPITAL = re.compile(r"[a-z,;:]\s+([A-Z][\w'-]*)")
 _HANGING = frozenset(["not", "no", "is", "are", "was", "were", "be"])  # a clause cut short
 
 
@@ -453,8 +456,8 @@ class TurnWriter:
                 return ClashItem(
                     point=move.text, kind=kind, key_point_id=kp.id, answered_by=[answer.id]
                 )
-            if not self._conceded:
-                return self._concede(move, kp, kind)
+            if not self._conceded and self.ctx.round.name != "closing":
+                return self._concede(move, kp, kind)  # a closing weighs; it gives nothing away
         near = self._nearest(move.focus)
         if near is not None:
             lead = (
@@ -778,7 +781,7 @@ class TurnWriter:
         texts = [*(c.text for c in self.state.concessions), *self._granted_now]
         said: list[str] = []
         for gist in (granted_gist(text) for text in texts):
-            if gist and gist not in self._named_grants and not _same_fact(gist, said):
+            if gist and not _same_fact(gist, [*said, *self._named_grants]):
                 said.append(gist)
         said = said[-2:]
         if said:
@@ -793,7 +796,9 @@ class TurnWriter:
         """
         b = self.b
         verdict = b.fresh("closing_weigh", side_claim=side_claim)
-        reserve = (word_count(verdict) if verdict else 0) + BALANCE_WORDS
+        framing = self._user_framing()
+        balance = BALANCE_WORDS + (word_count(framing) + FRAMING_WORDS if framing else 0)
+        reserve = (word_count(verdict) if verdict else 0) + balance
         if b.max_words is not None:
             b.max_words -= reserve
         made = [self.motion.key_point(i) for i in self.advanced]
@@ -819,13 +824,38 @@ class TurnWriter:
                 recalled.append(kp)
         if b.max_words is not None:
             b.max_words += reserve
-        if recalled:  # the weighing: what was granted and what stands, set against the rest
-            tags = join_labels([kp.label for kp in recalled])
+        # The weighing: the claim the user's closing rests on, or what was granted, set
+        # against the bot's points that stand (recalled now, else made in the debate).
+        weighed = recalled or [kp for kp in standing if self._is_made(kp)][:2]
+        if weighed:
+            tags = join_labels([kp.label for kp in weighed])
             template = "closing_balance_granted" if granted else "closing_balance"
-            framing = self._user_framing()
-            answer = b.fresh("closing_framing", said=framing, tags=tags) if framing else None
+            answer = (
+                b.fresh_at("closing_framing", text_shift(framing), said=framing, tags=tags)
+                if framing
+                else None
+            )
             b.framing(answer, b.fresh(template, tags=tags))
         b.framing(verdict)
+
+    def _lower_lead(self, said: str) -> str:
+        """The gist with its first word lowercased, unless the user writes it capitalized
+        inside a sentence too (a name: "Washington asked ...")."""
+        first = said.split()[0].strip(",")
+        if not first[:1].isupper() or first.lower() in self._capitalized:
+            return said
+        if re.search(rf"[a-z,;:]\s+{re.escape(first)}\b", self.message):
+            return said
+        return said[0].lower() + said[1:]
+
+    @cached_property
+    def _capitalized(self) -> set[str]:
+        """Words the sources capitalize inside a sentence (names), per map."""
+        key = f"caps:{self.amap.fingerprint}"
+        if key not in _PER_MAP:
+            found = (_INNER_CAPITAL.findall(s.text) for s in self.amap.sentences)
+            _PER_MAP[key] = {word.lower() for words in found for word in words}
+        return _PER_MAP[key]
 
     def _user_framing(self) -> str | None:
         """The test the user's closing sets for the round: the gist of its last claim."""
@@ -833,5 +863,5 @@ class TurnWriter:
             framing = move.kind in ("claim", "challenge") and not move.thesis
             said = user_gist(move.text) if framing else None
             if said and said.split()[-1].lower() not in _HANGING:
-                return said
+                return self._lower_lead(said)
         return None
