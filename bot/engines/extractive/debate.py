@@ -81,6 +81,13 @@ def _span(sentence: EvidenceSentence) -> tuple[str, int, int]:
     return sentence.doc_id, sentence.start, sentence.end
 
 
+# A question about what the speaker's opponent holds ("Is it my opponent's position that
+# ...?", "Do you deny that ...?").
+_ASKS_POSITION = re.compile(
+    r"\b(?:my opponent(?:'s)?|you|your)\b[^?]*?\b(?:position|hold|holds|claim|deny|denies|"
+    r"accept|concede|call|defend|believe|agree|view)\b[^?]*\?",
+    re.IGNORECASE,
+)
 _INNER_CAPITAL = re.compile(r"[a-z,;:]\s+([A-Z][\w'-]*)")
 _HANGING = frozenset(["not", "no", "is", "are", "was", "were", "be"])  # a clause cut short
 
@@ -142,6 +149,7 @@ class TurnWriter:
         self._moves_now: list[ReadMove] = []  # this speech's moves, as read
         self._referred: set[str] = set()  # earlier points pointed back to in this reply
         self._named_grants: set[str] = set()  # concessions named in this reply, as gists
+        self._stated_position = False  # the bot's position stated in answer to a question
 
     # -- the speech ------------------------------------------------------------
     def write(self) -> TurnResult:
@@ -542,6 +550,14 @@ class TurnWriter:
     def _question(self, move: ReadMove) -> ClashItem | None:
         kp_id = move.key_point.id if move.key_point else None
         asked = move.ask or move.text
+        positioned = False
+        if _ASKS_POSITION.search(asked) and not self._stated_position:
+            # A question about what the bot holds gets its position first, never "the
+            # sources do not say".
+            side_claim = strip_period(getattr(self.motion.sides, self.ctx.bot_side))
+            positioned = self._stated_position = self._say(
+                self.b.fresh_at("question_position", text_shift(asked), side_claim=side_claim)
+            )
         found = [s for s in self.find_answer(asked) if s.key not in self.picker.used]
         # An answer argues the bot's side only when it clearly serves it; one that serves the
         # user's side is quoted inside a concession; anything unsure is left out.
@@ -581,6 +597,8 @@ class TurnWriter:
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
                 )
+        if positioned:  # the position was the answer
+            return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
         if self._unanswerable("question_unanswerable", move):
             return ClashItem(point=move.text, kind="question", status="unanswerable")
         return None
