@@ -12,7 +12,15 @@ models, the seeds), then scores the replies against the labels:
   concession that no card of the bot's side files and that fit a user-side key point at least
   as well as every bot-side one, or restate a user-side card (what a judge reads as an own
   goal even where no label says so);
-- repeated sentences, the seed document's share of citations, words per speech.
+- repeated sentences, the seed document's share of citations, words per speech;
+- engagement, which needs no labels: each clash item the bot calls answered (not conceded)
+  is paired one to one with a citation of the same reply outside a concession, closest pairs
+  first (MiniLM cosine between the user's move and the quote); the table gives the mean
+  cosine of those pairs (an item left without a citation counts 0) and the share of items
+  whose card reaches ``ENGAGED`` (does the card filed against a move relate to it at all?);
+- user facts re-cited: citations outside a concession that restate a sentence of the user's
+  speeches so far (cosine >= ``RESTATES``): a fact the user already put in play, granted or
+  turned, is no answer to the user.
 
 Usage: python bench/bench_debate.py [--split dev|test|all] [--transcripts DIR]
 """
@@ -33,6 +41,7 @@ from bot.app import create_app
 from bot.domain.cards import find_quote
 from bot.engines.extractive.composer import sentence_key
 from bot.settings import ChatSettings
+from retrieval.ingest.chunking import split_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 DEBATES = REPO / "evals" / "sparring" / "debates.yaml"
@@ -40,6 +49,8 @@ MOTION = REPO / "seeds" / "us-hamas" / "motion.yaml"
 SOURCES = REPO / "seeds" / "us-hamas" / "sources"
 RESULTS = REPO / "bench" / "results" / "debate.md"
 TWO_EDGED = 0.6  # a citation this close to a user-side key point states it by itself
+ENGAGED = 0.4  # cosine from which a quote relates to the move it is filed against
+RESTATES = 0.7  # cosine from which a quote restates a sentence the user said
 
 
 @dataclass
@@ -63,6 +74,8 @@ class Tally:
     words: list[float] = field(default_factory=list)
     over_limit: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
+    engagement: list[float] = field(default_factory=list)  # one per answered clash item
+    user_facts: int = 0  # citations outside a concession restating what the user said
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -118,6 +131,57 @@ def leans_to_user(amap: Any, citation: dict[str, Any], user_side: str) -> bool:
     )
 
 
+def engagement(embed: Any, reply: dict[str, Any]) -> list[float]:
+    """Per answered clash item, the cosine to the citation paired with it (closest pairs
+    first, each citation used once; 0 when none is left)."""
+    items = [i["point"] for i in reply["clash"] if i["status"] == "answered"]
+    quotes = {c["marker"]: c["quote"] for c in reply["citations"]}
+    cited = list(
+        dict.fromkeys(
+            quotes[m]
+            for s in reply["sentences"]
+            if s["kind"] == "claim" and not s["concession"]
+            for m in s["citations"]
+        )
+    )
+    if not items:
+        return []
+    if not cited:
+        return [0.0] * len(items)
+    vectors = embed([*items, *cited])
+    scores = vectors[: len(items)] @ vectors[len(items) :].T
+    pairs = sorted(
+        ((float(scores[i, j]), i, j) for i in range(len(items)) for j in range(len(cited))),
+        reverse=True,
+    )
+    out = [0.0] * len(items)
+    taken_items: set[int] = set()
+    taken_cited: set[int] = set()
+    for value, i, j in pairs:
+        if i not in taken_items and j not in taken_cited:
+            out[i] = value
+            taken_items.add(i)
+            taken_cited.add(j)
+    return out
+
+
+def restated(embed: Any, reply: dict[str, Any], speeches: list[str]) -> int:
+    """Citations outside a concession that restate a sentence of the user's speeches."""
+    quotes = {c["marker"]: c["quote"] for c in reply["citations"]}
+    cited = [
+        quotes[m]
+        for s in reply["sentences"]
+        if s["kind"] == "claim" and not s["concession"]
+        for m in s["citations"]
+    ]
+    said = [t[a:b] for t in speeches for a, b in split_sentences(t)]
+    if not cited or not said:
+        return 0
+    vectors = embed([*cited, *said])
+    scores = vectors[: len(cited)] @ vectors[len(cited) :].T
+    return int((scores.max(axis=1) >= RESTATES).sum())
+
+
 def run_debate(client: TestClient, debate: dict[str, Any]) -> list[dict[str, Any]]:
     """Play one labelled debate; the bot's replies, in order."""
     created = client.post(
@@ -143,9 +207,11 @@ def score(
     user_spans: list[tuple[str, int, int]],
     seed_docs: set[str],
     amap: Any = None,
+    embed: Any = None,
 ) -> None:
     """Add one debate's counts to ``tally``."""
     said: Counter[str] = Counter()
+    speeches: list[str] = []
     for turn, reply in zip(debate["turns"], replies, strict=True):
         speech = turn["speech"]
         labelled = [(m, _span(speech, m["text"])) for m in turn["moves"]]
@@ -166,6 +232,10 @@ def score(
                 tally.concessions += 1
                 tally.concessions_used += any(i["kind"] == "concession" for i in hits)
         body = reply
+        speeches.append(speech)
+        if embed is not None:
+            tally.engagement += engagement(embed, reply)
+            tally.user_facts += restated(embed, reply, speeches)
         citations = {c["marker"]: c for c in body["citations"]}
         for sentence in body["sentences"]:
             said[sentence_key(sentence["text"])] += 1
@@ -216,21 +286,25 @@ def _row(name: str, t: Tally) -> str:
         return f"{a / b:.2f}" if b else "n/a"
 
     words = f"{sum(t.words) / len(t.words):.2f}" if t.words else "n/a"
+    engaged = sum(v >= ENGAGED for v in t.engagement)
+    mean = f"{sum(t.engagement) / len(t.engagement):.2f}" if t.engagement else "n/a"
     return (
         f"| {name} | {pct(t.moves_found, t.moves)} ({t.moves_found}/{t.moves}) "
         f"| {pct(t.items_matched, t.items)} ({t.items_matched}/{t.items}) "
         f"| {pct(t.questions_handled, t.questions)} | {pct(t.concessions_used, t.concessions)} "
         f"| {t.own_goals} / {t.citations} | {t.leaning_own_goals} | {t.repeats} "
         f"| {pct(t.seed_citations, t.citations)} "
-        f"| {words} ({t.over_limit} over) |"
+        f"| {words} ({t.over_limit} over) "
+        f"| {mean} | {pct(engaged, len(t.engagement))} ({engaged}/{len(t.engagement)}) "
+        f"| {t.user_facts} |"
     )
 
 
 HEADER = (
     "| split | move recall | clash precision | questions handled | concessions used "
     "| own goals / citations | leaning to the user | repeated sentences | seed share "
-    "| words / limit |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| words / limit | engagement (mean cosine) | engaged answers | user facts re-cited |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
 
 
@@ -255,12 +329,16 @@ def main() -> None:
             services = client.app.state.services  # type: ignore[attr-defined]
             motion = services.motions.get_motion("us-hamas")
             amap = services.debates.stances(motion) if services.debates.stances else None
+            index = getattr(services.debates.engine, "index", None)
+            embed = index.embed if index is not None else None
             tallies: dict[str, Tally] = {}
             for split in splits:
                 tally = tallies.setdefault(split, Tally())
                 for debate in (d for d in debates if d["split"] == split):
                     replies = run_debate(client, debate)
-                    score(debate, replies, tally, spans[debate["user_side"]], seed_docs, amap)
+                    score(
+                        debate, replies, tally, spans[debate["user_side"]], seed_docs, amap, embed
+                    )
                     if args.transcripts:
                         args.transcripts.mkdir(parents=True, exist_ok=True)
                         path = args.transcripts / f"{debate['id']}.md"
@@ -269,6 +347,10 @@ def main() -> None:
     statuses = "; ".join(f"{s}: {dict(t.statuses)}" for s, t in tallies.items())
     print(table)
     print(f"\nclash statuses: {statuses}")
+    for s, t in tallies.items():
+        paired = [v for v in t.engagement if v != 0.0]
+        mean = sum(paired) / len(paired) if paired else 0.0
+        print(f"{s}: answered items with a card {len(paired)}/{len(t.engagement)}, mean {mean:.2f}")
     if args.split == "all":
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(

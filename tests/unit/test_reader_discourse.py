@@ -134,3 +134,30 @@ def test_a_dated_claim_is_named_without_its_numbers() -> None:
 
     speech = "In May 2024 the administration held back a shipment of heavy bombs over Rafah."
     assert user_gist(speech) == "the administration held back a shipment of heavy bombs over Rafah"
+
+
+def test_a_grant_of_a_bare_noun_phrase_gives_no_gist() -> None:
+    from bot.engines.extractive.gist import granted_gist
+
+    # "You concede that the law at the outset" would be a fragment.
+    assert granted_gist("I conceded the law at the outset, and I stand by it.") is None
+    assert granted_gist("I'll grant that the mediators helped arrange the meetings.") == (
+        "the mediators helped arrange the meetings"
+    )
+
+
+def test_a_question_is_named_whole_only_when_short_and_impersonal() -> None:
+    from bot.engines.extractive.gist import question_gist
+
+    speech = "I put a plain question: which statute forbids an official from meeting the group?"
+    assert question_gist(speech) == "Which statute forbids an official from meeting the group?"
+    assert question_gist("Can my opponent tell the house when it was ever used?") is None
+    assert question_gist("The talks went ahead anyway.") is None
+
+
+def test_a_loose_gist_takes_the_clause_a_speakers_frame_introduces() -> None:
+    from bot.engines.extractive.gist import user_gist
+
+    speech = "Tonight I will show that the barriers are real costs, not prohibitions."
+    assert user_gist(speech) is None
+    assert user_gist(speech, loose=True) == "the barriers are real costs, not prohibitions"

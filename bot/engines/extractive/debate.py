@@ -10,6 +10,7 @@ round instead: points the user dropped, concessions made, and what still stands.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -22,7 +23,7 @@ from bot.domain.motions import KeyPoint, motion_terms
 from bot.domain.replies import ClashItem
 from bot.engines.base import TurnContext, TurnResult
 from bot.engines.extractive.composer import ReplyBuilder, lower_first, word_count
-from bot.engines.extractive.gist import OPENERS, granted_gist, user_gist
+from bot.engines.extractive.gist import OPENERS, granted_gist, question_gist, user_gist
 from bot.engines.extractive.picker import EvidencePicker
 from bot.engines.extractive.reader import ReadMove, Thresholds, read_speech
 from bot.engines.extractive.state import DebateState, framing_stems, unanswered
@@ -37,11 +38,15 @@ _PER_MAP: dict[str, set[str]] = {}
 # Direct questions first, then concessions to take up, attacks on the bot's case, claims.
 PRIORITY = {"question": 0, "concession": 1, "challenge": 2, "claim": 3, "precedent": 4}
 MIN_ADVANCE_WORDS = 45  # words left after the answers before a new point of the bot's own
-QUOTED_WORDS = 9  # words of the user's move quoted to name it
 MIN_SHARE = 45  # words any one answer may take, whatever the number of moves
 NEAREST_MIN = 0.45  # cosine from which an unmatched claim is answered with the nearest point
 COMMON_NAME_SHARE = 0.4  # names in this share of the motion's documents are not "cases"
+FRAMING_WORDS = 24  # words of the line answering the user's closing, besides its gist
 BALANCE_WORDS = 16  # words a closing keeps for its weighing line, beside the verdict
+ENGAGE_MIN = 0.45  # cosine from which evidence meets the user's words (not only the topic)
+LINKED_MIN = 0.25  # ... and below which even a linked point's evidence does not touch them
+ON_POINT_SLACK = 0  # extra words a move may take for evidence that meets the user's words
+LINK_BONUS = 0.08  # how much a point the map links to the user's is preferred to another
 ON_POINT = 0.5  # cosine from which evidence speaks to the user's very words (not only the point)
 
 
@@ -70,6 +75,31 @@ def closest_point(
 def join_labels(labels: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def _span(sentence: EvidenceSentence) -> tuple[str, int, int]:
+    return sentence.doc_id, sentence.start, sentence.end
+
+
+# A question about what the speaker's opponent holds ("Is it my opponent's position that
+# ...?", "Do you deny that ...?").
+_ASKS_POSITION = re.compile(
+    r"\b(?:my opponent(?:'s)?|you|your)\b[^?]*?\b(?:position|hold|holds|claim|deny|denies|"
+    r"accept|concede|call|defend|believe|agree|view)\b[^?]*\?",
+    re.IGNORECASE,
+)
+_INNER_CAPITAL = re.compile(r"[a-z,;:]\s+([A-Z][\w'-]*)")
+_HANGING = frozenset(["not", "no", "is", "are", "was", "were", "be"])  # a clause cut short
+
+
+def _same_fact(gist: str, others: Sequence[str]) -> bool:
+    """Whether ``gist`` shares most of its content words with one of ``others``."""
+    mine = tf.content_stems(tf.tokenize(gist))
+    for other in others:
+        theirs = tf.content_stems(tf.tokenize(other))
+        if mine and theirs and len(mine & theirs) >= 0.5 * min(len(mine), len(theirs)):
+            return True
+    return False
 
 
 class TurnWriter:
@@ -118,6 +148,8 @@ class TurnWriter:
         self._granted_now: list[str] = []  # the concessions of this speech, in its words
         self._moves_now: list[ReadMove] = []  # this speech's moves, as read
         self._referred: set[str] = set()  # earlier points pointed back to in this reply
+        self._named_grants: set[str] = set()  # concessions named in this reply, as gists
+        self._stated_position = False  # the bot's position stated in answer to a question
 
     # -- the speech ------------------------------------------------------------
     def write(self) -> TurnResult:
@@ -128,6 +160,8 @@ class TurnWriter:
         )
         self._granted_now = [m.text for m in moves if m.kind == "concession"]
         self._moves_now = moves
+        spoken = [t[a:b] for t in (*ctx.history, self.message) for a, b in split_sentences(t)]
+        self.picker.hear(self._user_vectors(moves), spoken, framing_stems(self.motion))
         side_claim = strip_period(getattr(self.motion.sides, ctx.bot_side))
         clash: list[ClashItem] = []
         pressure = [m for m in moves if m.kind == "pressure"]
@@ -176,6 +210,14 @@ class TurnWriter:
         return TurnResult(reply, tuple(sorted(self.picker.used)), tuple(self.advanced))
 
     # -- helpers ---------------------------------------------------------------
+    def _user_vectors(self, moves: list[ReadMove]) -> np.ndarray:
+        """The user's moves in this debate (earlier turns' and this speech's), as vectors."""
+        earlier = list(self.state.user_moves)
+        rows = [self.index.embed(earlier)] if earlier else []
+        now = [m.focus for m in moves if m.kind != "pressure"]
+        rows += [np.stack(now)] if now else []
+        return np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
     def _share(self, moves_left: int) -> int | None:
         """A fair share of the words left for each move still to answer (and one more point)."""
         left = self.b.remaining()
@@ -211,17 +253,44 @@ class TurnWriter:
         return said
 
     def _unanswerable(self, template: str, move: ReadMove) -> bool:
-        """Say plainly that the sources do not answer this move, naming it by its first words."""
-        words = (move.ask or move.text).rstrip(" .?!").split()
-        said = " ".join(words[:QUOTED_WORDS]) + ("..." if len(words) > QUOTED_WORDS else "")
-        # The same template twice in one reply rotates its variant, not only its quote.
+        """Say plainly that the sources do not answer this move, naming it in full: a claim
+        by its gist, a question whole when it is short, or by the point it concerns; never
+        by a cut-off quote."""
+        if template == "question_unanswerable":
+            asked = question_gist(move.ask or move.text)
+            kp = move.key_point
+            options = [
+                ("question_uncovered", {"question": asked}) if asked else None,
+                ("question_uncovered_topic", {"tag": kp.label}) if kp and move.strong else None,
+            ]
+        else:
+            said = user_gist(move.text, loose=True)
+            kp = move.key_point if move.strong else None
+            rests = kp is not None and kp.side == self.ctx.bot_side and self._is_made(kp)
+            options = [
+                ("claim_uncovered", {"said": said}) if said else None,
+                ("challenge_rests", {"tag": kp.label}) if kp and rests else None,
+                ("claim_uncovered_topic", {"tag": kp.label}) if kp and not rests else None,
+            ]
+        # The same template twice in one reply rotates its variant.
         shift = self._uses.get(template, 0)
         self._uses[template] = shift + 1
+        texts = [self.b.fresh_at(name, shift, **values) for name, values in filter(None, options)]
+        texts = [t for t in texts if t is not None]
+        generic = f"{template}_generic" if template == "question_unanswerable" else None
         self.b.begin_move()
         added = self.b.framing(
-            self.b.fresh_at(template, shift, said=said.replace("\u201c", "").replace("\u201d", "")),
-            self.b.fresh_at(f"{template}_generic", shift),
+            texts[0] if texts else None,
+            texts[1] if len(texts) > 1 else generic and self.b.fresh_at(generic, shift),
         )
+        if not added and len(texts) > 1 and generic:
+            added = self.b.framing(self.b.fresh_at(generic, shift))
+        if not added and template == "question_unanswerable":
+            added = self.b.framing(self.b.fresh_at("question_uncovered_generic", shift))
+        elif not texts:
+            # A claim that can be named by neither its words nor its point is listed in the
+            # clash list as beyond the sources, and not answered with a vague line.
+            added = True
         self.b.end_move()
         return added
 
@@ -245,9 +314,16 @@ class TurnWriter:
         """One move: a lead-in and fresh evidence for ``kp``; nothing when none fits."""
         self.b.begin_move()
         candidates = self.picker.for_point(kp.id, focus, allow_seed)
-        used = self.b.segment(
-            [(lead, generic)], candidates, max_claims=max_claims, budget=self.share
-        )
+        budget = self.share
+        if focus is not None and candidates:
+            # Evidence that meets the user's very words comes first, closest first, and
+            # may take a little more than the move's share of the words.
+            meets = [c for c in candidates if self.picker.closeness(c, focus) >= ENGAGE_MIN]
+            meets.sort(key=lambda c: -self.picker.closeness(c, focus))
+            candidates = [*meets, *(c for c in candidates if c not in meets)]
+            if meets and budget is not None:
+                budget += ON_POINT_SLACK
+        used = self.b.segment([(lead, generic)], candidates, max_claims=max_claims, budget=budget)
         self.b.end_move()
         if used:
             self.picker.mark(used)
@@ -275,24 +351,45 @@ class TurnWriter:
         )
 
     def _engages(self, kp: KeyPoint, focus: np.ndarray | None) -> float:
-        """How closely ``kp`` (its text or its best fresh card) meets the user's words."""
+        """How closely ``kp`` (its text or its closest fresh card) meets the user's words."""
+        return max(self._closeness(kp, focus), self._best_card(kp, focus))
+
+    def _best_card(self, kp: KeyPoint, focus: np.ndarray | None) -> float:
+        """Cosine between the user's words and ``kp``'s closest fresh evidence (0 if none)."""
         if focus is None:
             return 0.0
-        cards = self.picker.for_point(kp.id)[:3]
-        rows = [self.amap.rows[c.key] for c in cards if c.key in self.amap.rows]
-        best_card = float(np.max(self.amap.vectors[rows] @ focus)) if rows else 0.0
-        return max(self._closeness(kp, focus), best_card)
+        rows = [
+            self.amap.rows[c.key] for c in self.picker.for_point(kp.id) if c.key in self.amap.rows
+        ]
+        return float(np.max(self.amap.vectors[rows] @ focus)) if rows else 0.0
 
     def _bot_answers(self, user_kp: KeyPoint, focus: np.ndarray | None) -> list[KeyPoint]:
-        answers = [a for a in self.motion.answers_to(user_kp.id) if a.side == self.ctx.bot_side]
+        """The bot's points to answer ``user_kp`` with, the one whose evidence meets the
+        user's very words first: the points the map links to it (preferred by
+        ``LINK_BONUS``), and, given the user's words, any other point of the bot's side."""
+        linked = [a for a in self.motion.answers_to(user_kp.id) if a.side == self.ctx.bot_side]
+        pool = list(linked)
+        if focus is not None:
+            pool += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in linked]
         return sorted(
-            answers,
+            pool,
             key=lambda a: (
                 a.id in self.made_now,
                 not self.picker.has_fresh(a.id),
-                -self._engages(a, focus),
+                -(self._best_card(a, focus) + LINK_BONUS * (a in linked)),
             ),
         )
+
+    def _answering(self, user_kp: KeyPoint, focus: np.ndarray | None) -> list[KeyPoint]:
+        """The bot's answers to ``user_kp`` whose evidence touches the user's words: a linked
+        point's from ``LINKED_MIN``, any other point's from ``ENGAGE_MIN``; no card is read
+        against words it does not touch."""
+        linked = {a.id for a in self.motion.answers_to(user_kp.id)}
+        return [
+            a
+            for a in self._bot_answers(user_kp, focus)
+            if self._best_card(a, focus) >= (LINKED_MIN if a.id in linked else ENGAGE_MIN)
+        ]
 
     def _on_point(self, kp: KeyPoint, focus: np.ndarray | None) -> bool:
         """Whether ``kp``'s best fresh evidence speaks to the user's own words."""
@@ -331,7 +428,7 @@ class TurnWriter:
     def _rebut(self, move: ReadMove, user_kp: KeyPoint) -> KeyPoint | None:
         """Answer a user point with a linked point of the bot's side; the point used."""
         topic = user_kp.label
-        for answer in self._bot_answers(user_kp, move.focus):
+        for answer in self._answering(user_kp, move.focus):
             lead, generic = self._said_lead(move, answer) or self._point_lead(
                 "rebut", "rebut_tag", answer, topic=topic
             )
@@ -352,7 +449,8 @@ class TurnWriter:
 
     def _nearest(self, focus: np.ndarray) -> KeyPoint | None:
         own = [kp for kp in self.motion.points(self.ctx.bot_side) if self.picker.has_fresh(kp.id)]
-        scored = sorted(((self._engages(kp, focus), kp.id, kp) for kp in own), reverse=True)
+        touching = [kp for kp in own if self._best_card(kp, focus) >= LINKED_MIN]
+        scored = sorted(((self._engages(kp, focus), kp.id, kp) for kp in touching), reverse=True)
         if scored and scored[0][0] >= NEAREST_MIN:
             return scored[0][2]
         return None
@@ -366,8 +464,8 @@ class TurnWriter:
                 return ClashItem(
                     point=move.text, kind=kind, key_point_id=kp.id, answered_by=[answer.id]
                 )
-            if not self._conceded:
-                return self._concede(move, kp, kind)
+            if not self._conceded and self.ctx.round.name != "closing":
+                return self._concede(move, kp, kind)  # a closing weighs; it gives nothing away
         near = self._nearest(move.focus)
         if near is not None:
             lead = (
@@ -381,6 +479,8 @@ class TurnWriter:
                 lead, generic = said[0], said[1] or generic
             if self._argue(near, lead, generic, move.focus):
                 return ClashItem(point=move.text, kind=kind, answered_by=[near.id])
+        if self._from_sources(move, "claim_answer"):
+            return ClashItem(point=move.text, kind=kind)
         back = self._refer_back(move.focus)
         if back is not None:
             return ClashItem(point=move.text, kind=kind, answered_by=[back.id])
@@ -421,24 +521,53 @@ class TurnWriter:
             point=move.text, kind=kind, status="conceded", conceded=True, key_point_id=kp.id
         )
 
+    def _own_answer(self, found: list[EvidenceSentence]) -> list[EvidenceSentence]:
+        """What the sources say that clearly serves the bot's side and is no fact the user
+        already put in play."""
+        return [
+            s
+            for s in found
+            if s.key not in self.picker.used
+            and self.picker.clearly_serves(s)
+            and not s.seed
+            and not self.picker.restates_user(s)
+        ]
+
+    def _from_sources(self, move: ReadMove, template: str, max_claims: int = 1) -> bool:
+        """Answer a move as a question to the sources would be answered (/ask's selector),
+        with evidence that clearly serves the bot's side; False when there is none."""
+        own = self._own_answer(self.find_answer(move.ask or move.text))
+        if not own:
+            return False
+        self.b.begin_move()
+        used = self.b.segment(
+            [(self.b.fresh(template), None)], own, max_claims=max_claims, budget=self.share
+        )
+        self.b.end_move()
+        self.picker.mark(used)
+        return bool(used)
+
     def _question(self, move: ReadMove) -> ClashItem | None:
         kp_id = move.key_point.id if move.key_point else None
         asked = move.ask or move.text
+        positioned = False
+        if _ASKS_POSITION.search(asked) and not self._stated_position:
+            # A question about what the bot holds gets its position first, never "the
+            # sources do not say".
+            side_claim = strip_period(getattr(self.motion.sides, self.ctx.bot_side))
+            positioned = self._stated_position = self._say(
+                self.b.fresh_at("question_position", text_shift(asked), side_claim=side_claim)
+            )
         found = [s for s in self.find_answer(asked) if s.key not in self.picker.used]
         # An answer argues the bot's side only when it clearly serves it; one that serves the
         # user's side is quoted inside a concession; anything unsure is left out.
-        own = [s for s in found if self.picker.clearly_serves(s) and not s.seed]
-        if own:
-            self.b.begin_move()
-            used = self.b.segment(
-                [(self.b.fresh("question_answer"), None)], own, max_claims=2, budget=self.share
-            )
-            self.b.end_move()
-            if used:
-                self.picker.mark(used)
-                return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
-        theirs = [s for s in found if self.picker.serves_other_side(s)]
-        if theirs:
+        if self._from_sources(move, "question_answer", max_claims=2):
+            return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
+        # Conceded only on evidence the map files under the user's side (similarity cannot
+        # tell a concession from an own goal), and at most once per speech.
+        user_side = self.ctx.user_side
+        theirs = [s for s in found if self.amap.cards.side_of(*_span(s)) == user_side]
+        if theirs and not self._conceded:
             self.b.begin_move()
             used = self.b.segment(
                 [(self.b.fresh("question_concede"), None)],
@@ -449,6 +578,7 @@ class TurnWriter:
             self.b.end_move()
             if used:
                 self.picker.mark(used)
+                self._conceded = True
                 self._pivot(move)
                 return ClashItem(
                     point=move.text,
@@ -459,13 +589,16 @@ class TurnWriter:
                 )
         kp = move.key_point
         targeted = [kp] if kp is not None and kp.side == self.ctx.bot_side else []
+        targeted = [t for t in targeted if self._best_card(t, move.focus) >= LINKED_MIN]
         # A question that presses the user's own point is met with the bot's answer to it.
-        pressed = self._bot_answers(kp, move.focus) if kp and kp.side == self.ctx.user_side else []
+        pressed = self._answering(kp, move.focus) if kp and kp.side == self.ctx.user_side else []
         for kp in (*targeted, *pressed, self._nearest(move.focus)):
             if kp is not None and self._argue(kp, self.b.fresh("question_bears"), None, move.focus):
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
                 )
+        if positioned:  # the position was the answer
+            return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
         if self._unanswerable("question_unanswerable", move):
             return ClashItem(point=move.text, kind="question", status="unanswerable")
         return None
@@ -572,6 +705,8 @@ class TurnWriter:
     def _weigh_against(self, move: ReadMove, kp: KeyPoint) -> ClashItem | None:
         """A loose match to a bot point is weighed against it, not defended by name: the bot
         never claims a point survived a challenge nobody clearly made."""
+        if self._best_card(kp, move.focus) < LINKED_MIN:
+            return self._claim(move, kind="challenge")  # its evidence does not touch the move
         said = self._said_lead(move, kp, weigh=True)
         generic = self.b.fresh("advance_generic", tag=kp.label)
         if said is not None:
@@ -604,6 +739,7 @@ class TurnWriter:
                 )
         granted = granted_gist(move.text)
         if granted and self._say(self.b.fresh("concession_named", granted=granted)):
+            self._named_grants.add(granted)
             return ClashItem(point=move.text, kind="concession")
         if self._declare("concession_noted"):
             return ClashItem(point=move.text, kind="concession")
@@ -661,8 +797,11 @@ class TurnWriter:
     def _recall_concessions(self) -> bool:
         """Closing: what the user granted, in the user's own words (at most two)."""
         texts = [*(c.text for c in self.state.concessions), *self._granted_now]
-        gists = [granted_gist(text) for text in texts]
-        said = list(dict.fromkeys(g for g in gists if g))[-2:]
+        said: list[str] = []
+        for gist in (granted_gist(text) for text in texts):
+            if gist and not _same_fact(gist, [*said, *self._named_grants]):
+                said.append(gist)
+        said = said[-2:]
         if said:
             granted = " and that ".join(said)
             return self.b.framing(self.b.fresh("closing_granted", granted=granted))
@@ -675,7 +814,9 @@ class TurnWriter:
         """
         b = self.b
         verdict = b.fresh("closing_weigh", side_claim=side_claim)
-        reserve = (word_count(verdict) if verdict else 0) + BALANCE_WORDS
+        framing = self._user_framing()
+        balance = BALANCE_WORDS + (word_count(framing) + FRAMING_WORDS if framing else 0)
+        reserve = (word_count(verdict) if verdict else 0) + balance
         if b.max_words is not None:
             b.max_words -= reserve
         made = [self.motion.key_point(i) for i in self.advanced]
@@ -701,7 +842,44 @@ class TurnWriter:
                 recalled.append(kp)
         if b.max_words is not None:
             b.max_words += reserve
-        if recalled:  # the weighing: what was granted and what stands, set against the rest
+        # The weighing: the claim the user's closing rests on, or what was granted, set
+        # against the bot's points that stand (recalled now, else made in the debate).
+        weighed = recalled or [kp for kp in standing if self._is_made(kp)][:2]
+        if weighed:
+            tags = join_labels([kp.label for kp in weighed])
             template = "closing_balance_granted" if granted else "closing_balance"
-            b.framing(b.fresh(template, tags=join_labels([kp.label for kp in recalled])))
+            answer = (
+                b.fresh_at("closing_framing", text_shift(framing), said=framing, tags=tags)
+                if framing
+                else None
+            )
+            b.framing(answer, b.fresh(template, tags=tags))
         b.framing(verdict)
+
+    def _lower_lead(self, said: str) -> str:
+        """The gist with its first word lowercased, unless the user writes it capitalized
+        inside a sentence too (a name: "Washington asked ...")."""
+        first = said.split()[0].strip(",")
+        if not first[:1].isupper() or first.lower() in self._capitalized:
+            return said
+        if re.search(rf"[a-z,;:]\s+{re.escape(first)}\b", self.message):
+            return said
+        return said[0].lower() + said[1:]
+
+    @cached_property
+    def _capitalized(self) -> set[str]:
+        """Words the sources capitalize inside a sentence (names), per map."""
+        key = f"caps:{self.amap.fingerprint}"
+        if key not in _PER_MAP:
+            found = (_INNER_CAPITAL.findall(s.text) for s in self.amap.sentences)
+            _PER_MAP[key] = {word.lower() for words in found for word in words}
+        return _PER_MAP[key]
+
+    def _user_framing(self) -> str | None:
+        """The test the user's closing sets for the round: the gist of its last claim."""
+        for move in reversed(self._moves_now):
+            framing = move.kind in ("claim", "challenge") and not move.thesis
+            said = user_gist(move.text) if framing else None
+            if said and said.split()[-1].lower() not in _HANGING:
+                return self._lower_lead(said)
+        return None

@@ -127,13 +127,30 @@ def _clause(sentence: str) -> str | None:
     return text
 
 
-def user_gist(text: str) -> str | None:
-    """The clause that names the move, in the user's words; None when none reads well."""
-    for start, end in split_sentences(text):
-        gist = _clause(text[start:end])
+def user_gist(text: str, loose: bool = False) -> str | None:
+    """The clause that names the move, in the user's words; None when none reads well.
+
+    ``loose`` also takes the clause a speaker's own frame introduces ("Tonight I will show
+    that X", "My point is that X" give X), when no sentence reads well as it stands.
+    """
+    sentences = [text[start:end] for start, end in split_sentences(text)]
+    for sentence in sentences:
+        gist = _clause(sentence)
         if gist:
             return gist
+    if loose:
+        for sentence in sentences:
+            frame = _FRAMED.match(sentence)
+            gist = _clause(sentence[frame.end() :]) if frame else None
+            if gist:
+                return gist
     return None
+
+
+# A speaker's own frame around the clause it asserts, up to its "that".
+_FRAMED = re.compile(
+    r"^[^,;:]*?\b(?:i|we|my \w+|our \w+)\b[^,;:]*?\bthat\s+(?!is\b|was\b)", re.IGNORECASE
+)
 
 
 # The speaker's own grant: "I accept that", "I'll grant that", "I conceded that".
@@ -166,6 +183,88 @@ def granted_gist(text: str) -> str | None:
             if not rest or re.match(r"(?:and|but|or)\b", rest, re.IGNORECASE):
                 continue
             gist = _clause(rest)
-            if gist:
+            if gist and _reads_as_clause(gist):
                 return gist
+    return None
+
+
+_FINITE = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "stays",
+        "stayed",
+        "remains",
+        "remained",
+        "holds",
+        "held",
+        "met",
+        "made",
+        "took",
+        "gave",
+        "went",
+        "came",
+        "said",
+        "knew",
+        "saw",
+        "sat",
+        "ran",
+        "won",
+        "lost",
+        "led",
+        "kept",
+        "left",
+        "got",
+        "told",
+        "brought",
+        "fought",
+    ]
+)
+
+
+def _reads_as_clause(text: str) -> bool:
+    """Whether a grant reads as a clause ("the envoy was moved off the file"), not a bare
+    noun phrase ("the law at the outset"), which "You concede that ..." would garble: it
+    needs a word past its first that is a common finite verb or ends in -ed."""
+    words = [w.strip(",.;:").lower() for w in text.split()[1:]]
+    return any(w in _FINITE or (w.endswith("ed") and len(w) > 4) for w in words)
+
+
+QUESTION_MAX_WORDS = 18
+_ASKS = re.compile(r"^.*?(?:question|ask|asked|answer)\b[^:?]*:\s*", re.IGNORECASE)
+
+
+def question_gist(text: str) -> str | None:
+    """The user's question, whole, when it is short and names no speaker ("Which statute
+    forbids an official from speaking to Hamas?"); None otherwise."""
+    for start, end in reversed(split_sentences(text)):
+        sentence = text[start:end].strip()
+        if not sentence.endswith("?"):
+            continue
+        sentence = _OPENER.sub("", _ASKS.sub("", sentence)).strip()
+        words = sentence.split()
+        if not MIN_WORDS <= len(words) <= QUESTION_MAX_WORDS or _PERSON.search(sentence):
+            return None
+        if any(ch.isdigit() for ch in sentence):
+            return None
+        return sentence[0].upper() + sentence[1:]
     return None

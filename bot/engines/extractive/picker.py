@@ -2,12 +2,14 @@
 
 Cards are the curated evidence of a key point. Evidence found by similarity comes after,
 and only what passed the argument map's stance gate. Nothing cited earlier in the debate
-is handed out again. The seed document, an opinion essay, comes last, at most once per
-speech, and never to answer the user's facts.
+is handed out again, nor anything that restates what the user has said in the debate (a
+fact the user put in play, granted or turned answers nothing). The seed document, an
+opinion essay, comes last, at most once per speech, and never to answer the user's facts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -15,10 +17,16 @@ import numpy as np
 from bot.domain.argument_map import ArgumentMap
 from bot.domain.evidence import EvidenceSentence
 from bot.domain.motions import Side, opposite
+from bot.text import features as tf
 
+_CLAUSES = re.compile(r"[;:]|\u2014|\s--\s")
 MAX_SIMILAR = 6  # similarity evidence considered per key point, after its cards
 SEED_PER_SPEECH = 1
 CURATED_SIMILAR_MIN = 0.8  # similarity evidence beside a point's cards must fit this closely
+RESTATES_USER = 0.7  # cosine to one of the user's moves from which evidence restates it
+# ... or the words one of the user's clauses shares with it: this many content stems,
+# covering this share of the shorter of the two (the motion's own words not counted).
+RESTATES_SHARED = ((3, 0.7), (4, 0.5))
 
 
 class EvidencePicker:
@@ -38,6 +46,52 @@ class EvidencePicker:
         self.focus_weight = focus_weight
         self.similar_min = similar_min
         self.seed_cited = 0
+        self.user_said: np.ndarray | None = None  # the user's moves so far, as vectors
+        self.user_words: list[set[str]] = []  # content stems of each user sentence so far
+        self.common: set[str] = set()  # stems that name nothing (the motion's own words)
+        self._restates: dict[str, bool] = {}
+
+    def hear(
+        self, vectors: np.ndarray, sentences: Iterable[str] = (), common: Iterable[str] = ()
+    ) -> None:
+        """What the user has said in the debate so far: the moves (unit vectors, one a row)
+        and the sentences. Evidence that restates one is the user's own fact, put in play,
+        granted or turned, and is not handed out to answer the user."""
+        self.user_said = vectors if len(vectors) else None
+        self.common = set(common)
+        clauses = [part for text in sentences for part in _CLAUSES.split(text)]
+        self.user_words = [self._stems(text) for text in clauses]
+        self._restates.clear()
+
+    def _stems(self, text: str) -> set[str]:
+        return tf.content_stems(tf.tokenize(text)) - self.common
+
+    def _restated_in_words(self, text: str) -> bool:
+        mine = self._stems(text)
+        for theirs in self.user_words:
+            shared = len(mine & theirs)
+            shorter = min(len(mine), len(theirs))
+            if any(shared >= n and shared >= share * shorter for n, share in RESTATES_SHARED):
+                return True
+        return False
+
+    def restates_user(self, sentence: EvidenceSentence) -> bool:
+        """Whether ``sentence`` restates something the user said in the debate."""
+        if self.user_said is None and not self.user_words:
+            return False
+        if sentence.key not in self._restates:
+            row = self.amap.rows.get(sentence.key)
+            close = (
+                row is not None
+                and self.user_said is not None
+                and float(np.max(self.user_said @ self.amap.vectors[row])) >= RESTATES_USER
+            )
+            self._restates[sentence.key] = close or self._restated_in_words(sentence.text)
+        return self._restates[sentence.key]
+
+    def closeness(self, sentence: EvidenceSentence, focus: np.ndarray | None) -> float:
+        """Cosine between ``sentence`` and ``focus`` (0 without either)."""
+        return self._closeness(sentence, focus)
 
     def serves_side(self, sentence: EvidenceSentence) -> bool:
         """The sentence is not filed or labelled under the other side."""
@@ -93,6 +147,8 @@ class EvidencePicker:
 
     def _usable(self, sentence: EvidenceSentence, allow_seed: bool) -> bool:
         if sentence.key in self.used or not self.serves_side(sentence):
+            return False
+        if self.restates_user(sentence):
             return False
         return not sentence.seed or (allow_seed and self.seed_cited < SEED_PER_SPEECH)
 
