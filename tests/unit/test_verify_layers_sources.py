@@ -1,6 +1,8 @@
-"""Who said it and which way a verb points: a source prefix must name a clause, the speaker
-it names must be the evidence's, and a particle's opposite ("kept on" / "taken off")
-contradicts. The sentences are made up for these tests."""
+"""Who said it, which way a verb points, and what the evidence denies or excepts: a source
+prefix must name a clause, the speaker it names must be the evidence's, a particle's
+opposite ("kept on" / "taken off") contradicts, and so do affirming a denied or excepted
+thing, adding an object, direct for indirect, ending for going on and giving for withholding.
+The sentences are made up for these tests."""
 
 from __future__ import annotations
 
@@ -24,6 +26,33 @@ CASES = [
     case("negation", False, "the same direction passes",
          "The club left the striker off the match squad.",
          "The club took the striker off the match squad."),
+    case("negation", True, "a thing the evidence denies is not affirmed",
+         "The settlement included an agreement for the firm to repay the loan.",
+         "The settlement came with no agreement for the firm to repay the loan."),
+    case("negation", False, "a thing denied both ways passes",
+         "The settlement included no deal for the firm to repay the loan.",
+         "The settlement came with no agreement for the firm to repay the loan."),
+    case("negation", True, "a thing the evidence excepts is not included",
+         "The union was open to talks with every employer, the city included.",
+         "The union was open to talks with every employer except the city."),
+    case("negation", False, "the exception kept passes",
+         "The union would talk with any employer other than the city.",
+         "The union was open to talks with every employer except the city."),
+    case("negation", True, "a name added to a verb's objects",
+         "The mayor thanked Oslo, Bergen and Paris in her speech.",
+         "The mayor thanked Oslo and Bergen in her speech and did not mention Paris."),
+    case("negation", True, "direct contact where the evidence says through others",
+         "The buyer talked to the seller face to face about the price.",
+         "The buyer talked to the seller through intermediaries about the price."),
+    case("negation", True, "an ending where the evidence has the policy go on",
+         "The mayor said the parking policy had been dropped.",
+         "The mayor said the parking policy remained in force."),
+    case("negation", True, "giving where the evidence has withholding",
+         "In May the ministry sent a shipment of vaccines to the region.",
+         "In May the ministry held back a shipment of vaccines because of a dispute."),
+    case("negation", False, "withholding for holding back passes",
+         "In May the ministry withheld a shipment of vaccines because of a dispute.",
+         "In May the ministry held back a shipment of vaccines because of a dispute."),
     case("negation", True, "a noun object of describe leaves the verb to be compared",
          "On Monday the spokesman described the terms of the loan.",
          "The spokesman declined on Monday to describe the terms of the loan."),
