@@ -47,7 +47,8 @@ INDIRECT = (
     "through go-betweens", "through third parties", "via mediators", "via intermediaries",
 )  # fmt: skip
 ENDING_VERBS = frozenset(
-    ["drop", "end", "abandon", "scrap", "revoke", "cancel", "abolish", "terminate", "rescind",
+    ["close", "shut", "dissolve", "disband", "dismantle", "drop", "end", "abandon", "scrap",
+     "revoke", "cancel", "abolish", "terminate", "rescind",
      "repeal", "lift", "halt", "cease", "stop", "suspend", "discontinue", "reverse"]
 )  # fmt: skip
 CONTINUING_VERBS = frozenset(["remain", "continue", "stay", "persist", "endure", "keep"])
@@ -121,6 +122,35 @@ def _excepted(evidence: Doc) -> list[Token]:
                     found.append(t)
             start = text.find(f" {phrase} ", start + 1)
     return found
+
+
+def _exempted(evidence: Doc) -> set[str]:
+    """Lemmas the evidence excepts, by "except X" or "with X as the only exceptions"."""
+    found = {lemma(t) for t in _excepted(evidence)}
+    for token in evidence:
+        if lemma(token) in {"exception", "exemption"}:
+            # "with food and drink as the only exceptions": every phrase around it.
+            for phrase in [token, *(a for a in token.ancestors if a.dep_ == "prep")]:
+                found |= {lemma(t) for t in phrase.subtree if t.pos_ in {"NOUN", "PROPN"}}
+    return found
+
+
+def wrongly_excepted(claim: Doc, evidence: Doc) -> list[Finding]:
+    """A claim that excepts what the evidence includes ("everything except transportation"
+    where the evidence's definition covers transportation)."""
+    exempt = _exempted(evidence)
+    for noun in _excepted(claim):
+        same = [t for t in evidence if t.pos_ in {"NOUN", "PROPN"} and lemma(t) == lemma(noun)]
+        if same and lemma(noun) not in exempt and not any(_denied(t) for t in same):
+            return [
+                Finding(
+                    CHECK,
+                    snippet(noun),
+                    snippet(same[0]),
+                    f"the claim excepts '{noun.text}'; the evidence includes it",
+                )
+            ]
+    return []
 
 
 def excepted_things(claim: Doc, evidence: Doc) -> list[Finding]:
@@ -220,6 +250,12 @@ def _participants(token: Token) -> set[str]:
     return found
 
 
+def _ongoing(token: Token) -> bool:
+    """ "has run the office since 2012": a perfect with "since" says the state goes on."""
+    perfect = any(c.dep_ == "aux" and lemma(c) == "have" for c in token.children)
+    return perfect and any(c.lower_ == "since" for c in token.children)
+
+
 def _verb_key(token: Token) -> str:
     """The verb's lemma, or "withhold" for "hold back"/"hold up"."""
     if lemma(token) == "hold":
@@ -244,7 +280,7 @@ def reversed_courses(claim: Doc, evidence: Doc) -> list[Finding]:
                 e
                 for e in evidence
                 if e.pos_ == "VERB"
-                and _verb_key(e) in wanted
+                and (_verb_key(e) in wanted or (wanted is CONTINUING_VERBS and _ongoing(e)))
                 and not is_negated(e)
                 and _participants(verb) & _participants(e)
             ]
@@ -267,6 +303,7 @@ def contrasts(claim: Doc, evidence: Doc) -> list[Finding]:
     return [
         *denied_things(claim, evidence),
         *excepted_things(claim, evidence),
+        *wrongly_excepted(claim, evidence),
         *added_objects(claim, evidence),
         *manner_flips(claim, evidence),
         *reversed_courses(claim, evidence),
