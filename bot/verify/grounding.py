@@ -25,6 +25,7 @@ from bot.verify.base import SupportResult
 from bot.verify.calibration import MINILM, Calibration
 from bot.verify.layers import JudgeChain, SemanticThresholds, VerifyLayerSettings, build_chain
 from bot.verify.layers.attribution import CHECK as ATTRIBUTION_CHECK
+from bot.verify.layers.attribution import names_a_clause, speaker_mismatches
 from bot.verify.layers.base import Finding
 from bot.verify.moves import StanceLookup, check_moves
 from retrieval.records import Document, DocumentSource
@@ -75,7 +76,7 @@ def source_prefix(claim: str) -> tuple[str, str]:
     words[-1:] = [w.rstrip(":") for w in words[-1:]]
     if not prefix or prefix[:1] in "Aa" and prefix.lower().startswith(("according", "as ")):
         return prefix, body
-    if not words or not words[-1].islower():
+    if not words or not words[-1].islower() or not names_a_clause(claim, prefix):
         return "", claim
     return prefix, body
 
@@ -248,6 +249,9 @@ class GroundingVerifier:
         if findings:
             return _refused(findings, 0.0, text, quote)
         prefix, body = source_prefix(text)
+        speaker = speaker_mismatches(text, prefix, quote) if prefix else []
+        if speaker:  # "Hamas said it ordered" where the evidence has Netanyahu say it
+            return _refused(speaker, 0.0, text, quote)
         # "According to X, V" / "X says that V": the evidence is X's own text, so V is judged
         # as X's statement (the attribution rule, bare V vs X's view, does not apply).
         chain = self.attributed_chain if prefix else self.chain

@@ -293,3 +293,98 @@ class AttributionJudge:
                 f"the evidence attributes this view ('{marker}'); the claim states it as fact",
             ),
         )
+
+
+def _prefix_verb(doc: Doc, prefix_end: int) -> Token | None:
+    """The verb of saying that ends a claim's source prefix (the last verb before
+    ``prefix_end``, a character offset)."""
+    verbs = [t for t in doc if t.pos_ in {"VERB", "AUX"} and t.idx < prefix_end]
+    return verbs[-1] if verbs else None
+
+
+def names_a_clause(claim: str, prefix: str) -> bool:
+    """Whether the source prefix's verb reports a clause ("Leavitt said the talks were
+    useful"), not a thing ("Leavitt described the substance of the talks": no prefix then,
+    the whole claim is what it asserts)."""
+    if prefix.rstrip().endswith((",", ":", " that")) or prefix.lower().startswith(
+        ("according", "as ")
+    ):
+        return True
+    verb = _prefix_verb(nlp.parse(claim), len(prefix))
+    if verb is None:
+        return True
+    kinds = {c.dep_ for c in verb.children}
+    return not ("dobj" in kinds and not kinds & {"ccomp", "parataxis", "xcomp"})
+
+
+# Words that name a document, not a speaker ("the essay says", "the brief notes").
+DOCUMENT_WORDS = frozenset(
+    ["essay", "document", "brief", "source", "passage", "article", "report", "text", "paper",
+     "author", "seed", "study", "analysis", "statement", "record"]
+)  # fmt: skip
+_SPEECH = REPORTING_VERBS | CLAIM_SOURCES
+
+
+def _key_lemmas(token: Token) -> set[str]:
+    """Content lemmas of a nominal with its compounds and modifiers ("a senior Hamas
+    official": senior, hamas, official)."""
+    return {w for t in token.subtree if t.is_alpha and not t.is_stop for w in (lemma(t), t.lower_)}
+
+
+def _claim_speaker(doc: Doc, prefix_end: int) -> Token | None:
+    """The speaker the claim's source prefix names ("Hamas said", "according to Axios")."""
+    for token in doc:
+        if token.idx >= prefix_end:
+            break
+        if token.lower_ == "to" and token.i and doc[token.i - 1].lower_ == "according":
+            objects = [c for c in token.children if c.dep_ == "pobj"]
+            return objects[0] if objects else None
+    verb = _prefix_verb(doc, prefix_end)
+    if verb is None or lemma(verb) not in _SPEECH:
+        return None
+    subjects = _subjects(verb)
+    return subjects[0] if subjects else None
+
+
+def speaker_mismatches(claim: str, prefix: str, evidence: str) -> list[Finding]:
+    """A claim that names who said it ("Hamas said it ordered") where the evidence has
+    someone else say it ("Netanyahu said he ordered"): the speaker is part of the claim.
+
+    Compared only when the evidence reports the claim's predicate with a named speaker;
+    the outlet a speaker told ("told the AP") counts as a source too."""
+    claim_doc = nlp.parse(claim)
+    speaker = _claim_speaker(claim_doc, len(prefix))
+    if speaker is None or speaker.pos_ == "PRON":
+        return []
+    wanted = _key_lemmas(speaker)
+    if not wanted or wanted & DOCUMENT_WORDS:
+        return []
+    body = {lemma(t) for t in claim_doc if t.idx >= len(prefix) and t.pos_ in {"VERB", "NOUN"}}
+    evidence_doc = nlp.parse(evidence)
+    speakers: list[Token] = []
+    for verb in _reporters(evidence_doc, _SPEECH):
+        reported = {lemma(evidence_doc[i]) for i in _reported_part(verb)}
+        if not reported & body:
+            continue
+        named = set().union(*(_key_lemmas(s) for s in _subjects(verb)))
+        others = {
+            lemma(t)
+            for c in verb.children
+            if c.dep_ in {"dative", "dobj", "prep", "npadvmod", "advcl"}
+            for t in c.subtree
+        }  # fmt: skip
+        if any(s.pos_ == "PRON" for s in _subjects(verb)) or wanted & (named | others):
+            return []
+        speakers += _subjects(verb)
+    if not speakers:
+        return []
+    said = speakers[0]
+    return [
+        Finding(
+            CHECK,
+            speaker.text,
+            " ".join(t.text for t in said.subtree),
+            f"the claim has {speaker.text} say it; the evidence has "
+            f"{' '.join(t.text for t in said.subtree)} say it",
+        )
+    ]

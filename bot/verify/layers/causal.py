@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
 from bot.verify.layers.syntax import content_lemmas, normalize
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 CHECK = "causal"
 # Families of connectives: a claim's link is licensed by any marker of its own family.
@@ -21,6 +25,10 @@ MARKERS: dict[str, tuple[str, ...]] = {
               "prompted", "prompting", "triggered", "owing to", "thanks to", "in response to",
               "in retaliation for", "forced", "drove", "spurred", "reason", "so"),
 }  # fmt: skip
+# Verbs that make their object do something: "the talks led the mediators to step aside".
+CAUSATIVE_VERBS = frozenset(
+    ["lead", "cause", "prompt", "force", "drive", "push", "spur", "trigger", "compel", "move"]
+)
 _STRONG = {m for family in MARKERS.values() for m in family if m not in {"so", "reason",
            "exchange", "purpose", "cause"}}  # fmt: skip
 
@@ -28,6 +36,14 @@ _STRONG = {m for family in MARKERS.values() for m in family if m not in {"so", "
 def _find(text: str, phrase: str) -> int:
     match = re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)
     return match.start() if match else -1
+
+
+def _causative(token: Token) -> bool:
+    """A causative verb with an infinitive ("led the mediators to step aside")."""
+    return token.lemma_.lower() in CAUSATIVE_VERBS and any(
+        c.dep_ in {"xcomp", "ccomp"} and any(a.lower_ == "to" for a in c.children)
+        for c in token.children
+    )
 
 
 def claim_links(claim: str) -> list[tuple[str, str, int]]:
@@ -43,6 +59,11 @@ def claim_links(claim: str) -> list[tuple[str, str, int]]:
             if at >= 0 and not any(at in r for r in taken):
                 found.append((family, marker, at))
                 taken.append(range(at, at + len(marker)))
+    for token in nlp.parse(claim):
+        if _causative(token):
+            at = _find(text, token.lower_)
+            if at >= 0 and not any(at in r for r in taken):
+                found.append(("cause", token.lower_, at))
     return found
 
 
@@ -65,7 +86,8 @@ class CausalJudge:
             licensed = False
             for sent in sentences:
                 sent_text = normalize(sent.text)
-                if not any(_find(sent_text, m) >= 0 for m in MARKERS[family]):
+                causative = family == "cause" and any(_causative(t) for t in sent)
+                if not causative and not any(_find(sent_text, m) >= 0 for m in MARKERS[family]):
                     continue
                 lemmas = content_lemmas(sent)
                 if (not cause_side or cause_side & lemmas) and (

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from bot.verify.layers import nlp
 from bot.verify.layers.base import Finding, Verdict, no_opinion, refuse
+from bot.verify.layers.contrasts import contrasts
+from bot.verify.layers.directions import opposite_directions
 from bot.verify.layers.syntax import (
     clause_head,
     closest,
@@ -393,4 +395,6 @@ class NegationJudge:
         findings += excluded_items(claim_doc, evidence_doc)
         findings += denied_nouns(claim_doc, evidence_doc)
         findings += ended_or_continued(claim_doc, evidence_doc)
+        findings += opposite_directions(claim_doc, evidence_doc)
+        findings += contrasts(claim_doc, evidence_doc)
         return refuse(CHECK, *findings) if findings else no_opinion(CHECK)
