@@ -123,3 +123,16 @@ def test_places_answer_which_countries_but_not_who_said() -> None:
     assert holds_answer_type(countries, sentence)
     person = question_focus("Who mediated the truce?", "who")
     assert not holds_answer_type(person, sentence)
+
+
+def test_a_regular_inflection_covers_the_focus_word_in_full() -> None:
+    # The stem of "agreed" is not the stem of "agree": the inflection still counts in full.
+    focus = question_focus("What did the union agree to", "what")
+    terms = sentence_terms(sentence("The union agreed to a two-year wage freeze."))
+    assert predicate_matches(focus, terms)
+    assert coverage(focus, terms, {}) == pytest.approx(1.0)
+
+
+def test_an_irregular_form_of_a_synonym_states_the_predicate() -> None:
+    focus = question_focus("How did the strike get started", "how")
+    assert predicate_matches(focus, sentence_terms(sentence("The strike began at dawn on Monday.")))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -83,11 +83,38 @@ class Focus:
     duration: bool  # "how long": a span of days or years answers
     predicate_opposites: frozenset[str] = frozenset()  # the predicate's antonyms' stems
     role: str | None = None  # "who is the president of X": the asked role noun's stem
+    forms: dict[str, frozenset[str]] = field(default_factory=dict)  # stem -> its inflections'
 
 
 def _stems(words: Sequence[str]) -> frozenset[str]:
-    """Stems of the one-word entries (a multi-word synonym matches too loosely)."""
-    return frozenset(tf.stem(w) for w in words if w and " " not in w)
+    """Stems of the one-word entries and of their inflected forms (a multi-word synonym
+    matches too loosely)."""
+    return frozenset().union(*(inflected_stems(w) for w in words if w and " " not in w))
+
+
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=16384)
+def inflected_stems(lemma: str) -> frozenset[str]:
+    """Stems of a lemma's regular and irregular inflections: the stem of "agreed" ("agr")
+    is not the stem of "agree" ("agre"), nor is "began" that of "begin"."""
+    word = lemma.lower()
+    forms = {word, f"{word}s", f"{word}es", f"{word}ed", f"{word}ing"}
+    if word.endswith("e"):
+        forms |= {f"{word}d", f"{word[:-1]}ing"}
+    if len(word) > 2 and word.endswith("y") and word[-2] not in _VOWELS:
+        forms |= {f"{word[:-1]}ies", f"{word[:-1]}ied"}
+    last_three = word[-3:]
+    if (
+        len(last_three) == 3
+        and last_three[0] not in _VOWELS
+        and last_three[1] in _VOWELS
+        and last_three[2] not in _VOWELS | {"w", "x", "y"}
+    ):  # stop -> stopped, stopping
+        forms |= {f"{word}{word[-1]}ed", f"{word}{word[-1]}ing"}
+    forms |= _irregular_forms().get(word, frozenset())
+    return frozenset(tf.stem(f) for f in forms)
 
 
 @lru_cache(maxsize=1)
@@ -140,6 +167,7 @@ def question_focus(text: str, kind: str) -> Focus:
     predicate_forms: frozenset[str] = frozenset()
     predicate_opposites: frozenset[str] = frozenset()
     main_index = _predicate_index(doc)
+    forms: dict[str, frozenset[str]] = {}
     for token in doc:
         lemma = token.lemma_.lower()
         low = token.lower_
@@ -151,7 +179,9 @@ def question_focus(text: str, kind: str) -> Focus:
         is_main = token.i == main_index
         weight = PREDICATE_WEIGHT if is_main else 1.0
         weights[key] = max(weights.get(key, 0.0), weight)
-        alts = {tf.stem(low)} | _stems(sorted(_irregular_forms().get(lemma, ())))
+        own_forms = {tf.stem(low)} | (set() if token.like_num else set(inflected_stems(lemma)))
+        forms[key] = forms.get(key, frozenset()) | frozenset(own_forms - {key})
+        alts = set(own_forms)
         if token.pos_ in ("NOUN", "VERB", "ADJ"):
             pos = wordnet_pos(token.pos_)
             alts |= _stems(sorted(synonyms(lemma, pos) | related_forms(lemma)))
@@ -160,9 +190,7 @@ def question_focus(text: str, kind: str) -> Focus:
         if is_main:
             predicate = key
             opposite_words = sorted(antonyms(lemma, wordnet_pos(token.pos_)))
-            opposite = _stems(opposite_words).union(
-                *(_stems(sorted(_irregular_forms().get(w, ()))) for w in opposite_words)
-            )  # "held" as well as "hold"
+            opposite = _stems(opposite_words)  # "held" as well as "hold"
             predicate_forms = frozenset({key} | alts | opposite)
             predicate_opposites = opposite - alts - {key}
     own = frozenset(t.lower_ for t in doc if not t.is_punct)
@@ -180,6 +208,7 @@ def question_focus(text: str, kind: str) -> Focus:
         duration,
         predicate_opposites,
         role,
+        forms,
     )
 
 
@@ -221,7 +250,7 @@ def coverage(
     for key, weight in focus.weights.items():
         w = weight * min(idf.get(key, MAX_IDF), MAX_IDF)
         total += w
-        if key in stems:
+        if key in stems or focus.forms.get(key, frozenset()) & stems:
             found += w
         elif focus.alternatives.get(key, frozenset()) & stems:
             found += SYNONYM_CREDIT * w
