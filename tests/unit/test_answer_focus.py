@@ -136,3 +136,27 @@ def test_a_regular_inflection_covers_the_focus_word_in_full() -> None:
 def test_an_irregular_form_of_a_synonym_states_the_predicate() -> None:
     focus = question_focus("How did the strike get started", "how")
     assert predicate_matches(focus, sentence_terms(sentence("The strike began at dawn on Monday.")))
+
+
+def test_a_when_answer_whose_date_is_outside_the_asked_clause_counts_less() -> None:
+    focus = question_focus("When did the council approve the budget", "when")
+    inside = answer_type_strength(
+        focus, sentence("The council approved the budget on 3 May 2021.").text
+    )
+    outside = answer_type_strength(
+        focus, "The council, which was founded in 1990, debated the budget at length."
+    )
+    assert inside == 1.0
+    assert 0 < outside < inside
+
+
+def test_which_officials_wants_a_person_not_a_nationality() -> None:
+    focus = question_focus("Which US officials met the union leaders", "who")
+    assert focus.role == "official"
+    assert answer_type_strength(focus, "Senior Qatari officials met the union leaders.") == 0.0
+    assert answer_type_strength(focus, "US envoy John Smith met the union leaders.") > 0
+
+
+def test_a_person_the_question_names_is_no_new_answer() -> None:
+    focus = question_focus("Who did Smith meet in Paris", "who")
+    assert not holds_answer_type(focus, "John Smith was in Paris last week.")

@@ -219,6 +219,9 @@ def _role_of(doc: Any) -> str | None:
         if token.pos_ != "NOUN" or token.lemma_.lower() in _GENERIC:
             continue
         after_which = token.i > 0 and doc[token.i - 1].lower_ in ("which", "what")
+        after_which |= any(  # "which US officials": the question word is the noun's own
+            c.dep_ == "det" and c.lower_ in ("which", "what") for c in token.children
+        )
         head = token.head
         is_attr = token.dep_ in ("attr", "nsubj") and head.lemma_.lower() == "be"
         if after_which or is_attr:
@@ -298,10 +301,39 @@ def _attributes(root: Any) -> bool:
     return root.dep_ == "pobj" and head.head.lemma_.lower() == "tell"  # "told to Reuters"
 
 
+@dataclass(frozen=True)
+class _Entity:
+    """A named entity of a sentence and the words it hangs from."""
+
+    label: str
+    text: str  # lowercased
+    heads: frozenset[str]  # stems of the noun it counts, its verb, one step up, what it is "of"
+    clause: frozenset[str]  # stems of its clause's verb and that verb's subject, objects
+    attributive: bool  # it only attributes a report ("Axios reported")
+
+
+def _clause_of(token: Any) -> frozenset[str]:
+    """Stems of the clause an entity sits in: the nearest verb above it, that verb's own
+    arguments (subject, objects, prepositional objects) and, for a verb under a reporting
+    one, nothing of the reporting verb's clause."""
+    verb = token
+    for _ in range(len(token.doc)):  # a token's head is a new object: compare indices
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    found = {tf.stem(verb.lemma_.lower()), tf.stem(verb.lower_)}
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "acomp", "agent", "dative"):
+            found |= {tf.stem(child.lemma_.lower()), tf.stem(child.lower_)}
+        if child.dep_ in ("prep", "agent"):
+            found |= {tf.stem(g.lemma_.lower()) for g in child.children if g.dep_ == "pobj"}
+    return frozenset(found)
+
+
 @lru_cache(maxsize=8192)
-def _entities(text: str) -> tuple[tuple[str, str, frozenset[str], bool], ...]:
-    """(label, lowercased text, stems of the words it attaches to, whether it only
-    attributes a report) of each named entity.
+def _entities(text: str) -> tuple[_Entity, ...]:
+    """Each named entity with the words it attaches to and whether it only attributes a
+    report.
 
     A quantity attaches to the noun it counts, the verb it is the object of and what it is
     "of" or "in" ("released 1,968 prisoners": release, prisoner; "$38 billion in aid": aid),
@@ -321,31 +353,68 @@ def _entities(text: str) -> tuple[tuple[str, str, frozenset[str], bool], ...]:
             if child.dep_ == "prep":
                 heads |= {tf.stem(g.lemma_.lower()) for g in child.children if g.dep_ == "pobj"}
         attributive = e.label_ == "ORG" and _attributes(e.root)
-        found.append((e.label_, e.text.lower(), frozenset(heads), attributive))
+        clause = _clause_of(e.root) | frozenset(heads)
+        found.append(_Entity(e.label_, e.text.lower(), frozenset(heads), clause, attributive))
     return tuple(found)
 
 
-def _is_new(entity: str, own: frozenset[str]) -> bool:
+PERSON_FOR_ROLE = True  # a who-question about a person's role wants a PERSON
+SAME_NAME = True  # a person the question names by one of their names is not new
+
+
+def _is_new(entity: str, own: frozenset[str], label: str = "") -> bool:
     words = [w for w in re.findall(r"[\w'-]+", entity) if w not in tf.STOPWORDS]
-    return bool(words) and not all(w in own or w.rstrip("s") in own for w in words)
+    named = [w in own or w.rstrip("s") in own for w in words]
+    if SAME_NAME and label == "PERSON" and any(named):
+        return False  # "Adam Boehler" for a question about "Boehler"
+    return bool(words) and not all(named)
+
+
+ATTACH_MISS = 0.4  # an answer entity outside every clause that holds a focus word
+
+
+def _focus_forms(focus: Focus) -> frozenset[str]:
+    """Every stem that states a focus word: itself, its inflections and synonyms."""
+    found: set[str] = set(focus.weights)
+    for key in focus.weights:
+        found |= focus.forms.get(key, frozenset()) | focus.alternatives.get(key, frozenset())
+    return frozenset(found)
 
 
 def answer_type_strength(focus: Focus, text: str) -> float:
     """1 when ``text`` holds the kind of answer the part asks for (and for open kinds), 0.5
-    when it holds what an answer can be worked out from (two dates for "how long"), else 0."""
+    when it holds what an answer can be worked out from (two dates for "how long"), else 0.
+
+    A who, when or where answer whose entity sits in no clause that states a focus word
+    ("placed on a list in 1995" for "when did they first meet") counts :data:`ATTACH_MISS`.
+    """
     if focus.kind == "how_much" and focus.duration:
         if _DURATION.search(text):
             return 1.0
-        dated = any(
-            label == "DATE" and _is_new(ent, focus.own_words)
-            for label, ent, _, _ in _entities(text)
-        )
+        dated = any(e.label == "DATE" and _is_new(e.text, focus.own_words) for e in _entities(text))
         return 0.5 if dated else 0.0
-    if not holds_answer_type(focus, text):
+    if focus.kind == "why":
+        return 1.0 if CAUSE.search(text) else 0.0
+    typed = _typed_entities(focus, text)
+    if typed is None:
+        return 1.0
+    if not typed:
         return 0.0
+    strength = 1.0
+    if focus.kind in ("who", "when", "where"):
+        forms = _focus_forms(focus)
+        if not any(e.clause & forms for e in typed):
+            strength = ATTACH_MISS
     if focus.kind == "who" and focus.role is not None:  # the person named with that role wins
-        return 1.0 if any(focus.role in near for near in _person_roles(text)) else ROLE_MISS
-    return 1.0
+        if (
+            PERSON_FOR_ROLE
+            and focus.role not in _POLITIES
+            and not any(e.label == "PERSON" for e in typed)
+        ):
+            return 0.0  # "which official ...": a nationality or an agency names no one
+        if not any(focus.role in near for near in _person_roles(text)):
+            strength *= ROLE_MISS
+    return strength
 
 
 def holds_answer_type(focus: Focus, text: str) -> bool:
@@ -354,22 +423,29 @@ def holds_answer_type(focus: Focus, text: str) -> bool:
         return bool(CAUSE.search(text))
     if focus.kind == "how_much" and focus.duration:
         return answer_type_strength(focus, text) > 0
+    typed = _typed_entities(focus, text)
+    return typed is None or bool(typed)
+
+
+def _typed_entities(focus: Focus, text: str) -> list[_Entity] | None:
+    """The entities of ``text`` that answer the part's kind; None for kinds with no type."""
     wanted = _WANTED_ENTITIES.get(focus.kind)
     if wanted is None:
-        return True
+        return None
     keys = set(focus.weights)
     if focus.kind == "who" and keys & _POLITIES:
         wanted = wanted | {"GPE"}  # "which countries mediated": Qatar and Egypt answer
     asks_source = focus.predicate is not None and focus.predicate in _REPORTING_STEMS
-    for label, ent, heads, attributive in _entities(text):
-        if label not in wanted or not _is_new(ent, focus.own_words):
+    found = []
+    for e in _entities(text):
+        if e.label not in wanted or not _is_new(e.text, focus.own_words, e.label):
             continue
-        if attributive and not asks_source:
+        if e.attributive and not asks_source:
             continue  # "Axios reported ..." names the reporter, not who did it
-        if label in _QUANTITIES and ATTACHED_QUANTITY and keys and not heads & keys:
+        if e.label in _QUANTITIES and ATTACHED_QUANTITY and keys and not e.heads & keys:
             continue  # a number that counts something the question does not ask about
-        return True
-    return False
+        found.append(e)
+    return found
 
 
 def states_opposite(focus: Focus, stems: frozenset[str]) -> bool:
