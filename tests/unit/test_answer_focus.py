@@ -100,7 +100,9 @@ def test_a_who_question_about_a_role_prefers_the_person_named_with_it() -> None:
     assert focus.role == "president"
     named = "Chamber president Ana Ruiz said the closures cost shops money."
     other = "The plan was backed by Maria Lopez of the ports authority."
-    assert answer_type_strength(focus, named) > answer_type_strength(focus, other) > 0
+    beside = "Maria Lopez of the ports authority met the Chamber of Commerce on Monday."
+    assert answer_type_strength(focus, named) > answer_type_strength(focus, beside) > 0
+    assert answer_type_strength(focus, other) == 0  # neither the role nor the Chamber
 
 
 def test_a_who_question_about_an_act_has_no_role() -> None:
@@ -160,3 +162,17 @@ def test_which_officials_wants_a_person_not_a_nationality() -> None:
 def test_a_person_the_question_names_is_no_new_answer() -> None:
     focus = question_focus("Who did Smith meet in Paris", "who")
     assert not holds_answer_type(focus, "John Smith was in Paris last week.")
+
+
+def test_a_name_that_only_modifies_a_noun_answers_no_who_question() -> None:
+    focus = question_focus("Who negotiated the ceasefire", "who")
+    assert not holds_answer_type(focus, "The Smith administration's envoy negotiated a ceasefire.")
+    assert holds_answer_type(focus, "Envoy Mary Jones negotiated the ceasefire.")
+
+
+def test_a_role_question_wants_the_person_with_the_role_or_doing_the_act() -> None:
+    focus = question_focus("Which French official hosted the summit", "who")
+    assert (
+        answer_type_strength(focus, "Adviser Paul Martin told reporters the summit went well.") == 0
+    )
+    assert answer_type_strength(focus, "Paul Martin hosted the summit in Lyon.") > 0

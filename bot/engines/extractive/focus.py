@@ -310,6 +310,7 @@ class _Entity:
     heads: frozenset[str]  # stems of the noun it counts, its verb, one step up, what it is "of"
     clause: frozenset[str]  # stems of its clause's verb and that verb's subject, objects
     attributive: bool  # it only attributes a report ("Axios reported")
+    modifier: bool = False  # it only modifies a noun ("the Trump administration's envoy")
 
 
 def _clause_of(token: Any) -> frozenset[str]:
@@ -354,10 +355,15 @@ def _entities(text: str) -> tuple[_Entity, ...]:
                 heads |= {tf.stem(g.lemma_.lower()) for g in child.children if g.dep_ == "pobj"}
         attributive = e.label_ == "ORG" and _attributes(e.root)
         clause = _clause_of(e.root) | frozenset(heads)
-        found.append(_Entity(e.label_, e.text.lower(), frozenset(heads), clause, attributive))
+        modifier = e.root.dep_ in ("compound", "poss") and e.root.head.pos_ in ("NOUN", "PROPN")
+        found.append(
+            _Entity(e.label_, e.text.lower(), frozenset(heads), clause, attributive, modifier)
+        )
     return tuple(found)
 
 
+UNRELATED_WHO = True  # "which official ...": a person outside the act and without the role
+WHO_NOT_MODIFIER = True  # a name that only modifies a noun answers no who-question
 PERSON_FOR_ROLE = True  # a who-question about a person's role wants a PERSON
 SAME_NAME = True  # a person the question names by one of their names is not new
 
@@ -412,8 +418,11 @@ def answer_type_strength(focus: Focus, text: str) -> float:
             and not any(e.label == "PERSON" for e in typed)
         ):
             return 0.0  # "which official ...": a nationality or an agency names no one
-        if not any(focus.role in near for near in _person_roles(text)):
-            strength *= ROLE_MISS
+        if any(focus.role in near for near in _person_roles(text)):
+            return 1.0  # "Chamber president X": the role is what relates them
+        if UNRELATED_WHO and strength < 1.0:
+            return 0.0  # a person neither named with the role nor doing what is asked
+        strength *= ROLE_MISS
     return strength
 
 
@@ -442,6 +451,8 @@ def _typed_entities(focus: Focus, text: str) -> list[_Entity] | None:
             continue
         if e.attributive and not asks_source:
             continue  # "Axios reported ..." names the reporter, not who did it
+        if focus.kind == "who" and e.modifier and WHO_NOT_MODIFIER:
+            continue  # "Hamas official X", "Trump's envoy": whose it is, not who
         if e.label in _QUANTITIES and ATTACHED_QUANTITY and keys and not e.heads & keys:
             continue  # a number that counts something the question does not ask about
         found.append(e)
