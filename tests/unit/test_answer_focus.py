@@ -100,7 +100,9 @@ def test_a_who_question_about_a_role_prefers_the_person_named_with_it() -> None:
     assert focus.role == "president"
     named = "Chamber president Ana Ruiz said the closures cost shops money."
     other = "The plan was backed by Maria Lopez of the ports authority."
-    assert answer_type_strength(focus, named) > answer_type_strength(focus, other) > 0
+    beside = "Maria Lopez of the ports authority met the Chamber of Commerce on Monday."
+    assert answer_type_strength(focus, named) > answer_type_strength(focus, beside) > 0
+    assert answer_type_strength(focus, other) == 0  # neither the role nor the Chamber
 
 
 def test_a_who_question_about_an_act_has_no_role() -> None:
@@ -123,3 +125,54 @@ def test_places_answer_which_countries_but_not_who_said() -> None:
     assert holds_answer_type(countries, sentence)
     person = question_focus("Who mediated the truce?", "who")
     assert not holds_answer_type(person, sentence)
+
+
+def test_a_regular_inflection_covers_the_focus_word_in_full() -> None:
+    # The stem of "agreed" is not the stem of "agree": the inflection still counts in full.
+    focus = question_focus("What did the union agree to", "what")
+    terms = sentence_terms(sentence("The union agreed to a two-year wage freeze."))
+    assert predicate_matches(focus, terms)
+    assert coverage(focus, terms, {}) == pytest.approx(1.0)
+
+
+def test_an_irregular_form_of_a_synonym_states_the_predicate() -> None:
+    focus = question_focus("How did the strike get started", "how")
+    assert predicate_matches(focus, sentence_terms(sentence("The strike began at dawn on Monday.")))
+
+
+def test_a_when_answer_whose_date_is_outside_the_asked_clause_counts_less() -> None:
+    focus = question_focus("When did the council approve the budget", "when")
+    inside = answer_type_strength(
+        focus, sentence("The council approved the budget on 3 May 2021.").text
+    )
+    outside = answer_type_strength(
+        focus, "The council, which was founded in 1990, debated the budget at length."
+    )
+    assert inside == 1.0
+    assert 0 < outside < inside
+
+
+def test_which_officials_wants_a_person_not_a_nationality() -> None:
+    focus = question_focus("Which US officials met the union leaders", "who")
+    assert focus.role == "official"
+    assert answer_type_strength(focus, "Senior Qatari officials met the union leaders.") == 0.0
+    assert answer_type_strength(focus, "US envoy John Smith met the union leaders.") > 0
+
+
+def test_a_person_the_question_names_is_no_new_answer() -> None:
+    focus = question_focus("Who did Smith meet in Paris", "who")
+    assert not holds_answer_type(focus, "John Smith was in Paris last week.")
+
+
+def test_a_name_that_only_modifies_a_noun_answers_no_who_question() -> None:
+    focus = question_focus("Who negotiated the ceasefire", "who")
+    assert not holds_answer_type(focus, "The Smith administration's envoy negotiated a ceasefire.")
+    assert holds_answer_type(focus, "Envoy Mary Jones negotiated the ceasefire.")
+
+
+def test_a_role_question_wants_the_person_with_the_role_or_doing_the_act() -> None:
+    focus = question_focus("Which French official hosted the summit", "who")
+    assert (
+        answer_type_strength(focus, "Adviser Paul Martin told reporters the summit went well.") == 0
+    )
+    assert answer_type_strength(focus, "Paul Martin hosted the summit in Lyon.") > 0

@@ -99,3 +99,10 @@ def test_two_yes_no_questions_joined_by_and_are_two_parts() -> None:
     assert frame.kind == "yes_no"
     assert [p.asked for p in frame.parts] == ["Is bus ridership up", "did road injuries fall"]
     assert [p.kind for p in frame.parts] == ["yes_no", "yes_no"]
+
+
+def test_a_run_in_label_is_not_part_of_what_is_asked() -> None:
+    frame = analyze("Numbers check: jobs lost in 2008 vs jobs lost in 2020?")
+    assert [p.text for p in frame.parts] == ["jobs lost in 2008", "jobs lost in 2020"]
+    compared = analyze("Plan A vs plan B: how many jobs does each create?")
+    assert [p.text for p in compared.parts][0].startswith("Plan A:")

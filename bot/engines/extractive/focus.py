@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -83,11 +83,38 @@ class Focus:
     duration: bool  # "how long": a span of days or years answers
     predicate_opposites: frozenset[str] = frozenset()  # the predicate's antonyms' stems
     role: str | None = None  # "who is the president of X": the asked role noun's stem
+    forms: dict[str, frozenset[str]] = field(default_factory=dict)  # stem -> its inflections'
 
 
 def _stems(words: Sequence[str]) -> frozenset[str]:
-    """Stems of the one-word entries (a multi-word synonym matches too loosely)."""
-    return frozenset(tf.stem(w) for w in words if w and " " not in w)
+    """Stems of the one-word entries and of their inflected forms (a multi-word synonym
+    matches too loosely)."""
+    return frozenset().union(*(inflected_stems(w) for w in words if w and " " not in w))
+
+
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=16384)
+def inflected_stems(lemma: str) -> frozenset[str]:
+    """Stems of a lemma's regular and irregular inflections: the stem of "agreed" ("agr")
+    is not the stem of "agree" ("agre"), nor is "began" that of "begin"."""
+    word = lemma.lower()
+    forms = {word, f"{word}s", f"{word}es", f"{word}ed", f"{word}ing"}
+    if word.endswith("e"):
+        forms |= {f"{word}d", f"{word[:-1]}ing"}
+    if len(word) > 2 and word.endswith("y") and word[-2] not in _VOWELS:
+        forms |= {f"{word[:-1]}ies", f"{word[:-1]}ied"}
+    last_three = word[-3:]
+    if (
+        len(last_three) == 3
+        and last_three[0] not in _VOWELS
+        and last_three[1] in _VOWELS
+        and last_three[2] not in _VOWELS | {"w", "x", "y"}
+    ):  # stop -> stopped, stopping
+        forms |= {f"{word}{word[-1]}ed", f"{word}{word[-1]}ing"}
+    forms |= _irregular_forms().get(word, frozenset())
+    return frozenset(tf.stem(f) for f in forms)
 
 
 @lru_cache(maxsize=1)
@@ -140,6 +167,7 @@ def question_focus(text: str, kind: str) -> Focus:
     predicate_forms: frozenset[str] = frozenset()
     predicate_opposites: frozenset[str] = frozenset()
     main_index = _predicate_index(doc)
+    forms: dict[str, frozenset[str]] = {}
     for token in doc:
         lemma = token.lemma_.lower()
         low = token.lower_
@@ -151,7 +179,9 @@ def question_focus(text: str, kind: str) -> Focus:
         is_main = token.i == main_index
         weight = PREDICATE_WEIGHT if is_main else 1.0
         weights[key] = max(weights.get(key, 0.0), weight)
-        alts = {tf.stem(low)} | _stems(sorted(_irregular_forms().get(lemma, ())))
+        own_forms = {tf.stem(low)} | (set() if token.like_num else set(inflected_stems(lemma)))
+        forms[key] = forms.get(key, frozenset()) | frozenset(own_forms - {key})
+        alts = set(own_forms)
         if token.pos_ in ("NOUN", "VERB", "ADJ"):
             pos = wordnet_pos(token.pos_)
             alts |= _stems(sorted(synonyms(lemma, pos) | related_forms(lemma)))
@@ -160,9 +190,7 @@ def question_focus(text: str, kind: str) -> Focus:
         if is_main:
             predicate = key
             opposite_words = sorted(antonyms(lemma, wordnet_pos(token.pos_)))
-            opposite = _stems(opposite_words).union(
-                *(_stems(sorted(_irregular_forms().get(w, ()))) for w in opposite_words)
-            )  # "held" as well as "hold"
+            opposite = _stems(opposite_words)  # "held" as well as "hold"
             predicate_forms = frozenset({key} | alts | opposite)
             predicate_opposites = opposite - alts - {key}
     own = frozenset(t.lower_ for t in doc if not t.is_punct)
@@ -180,6 +208,7 @@ def question_focus(text: str, kind: str) -> Focus:
         duration,
         predicate_opposites,
         role,
+        forms,
     )
 
 
@@ -190,6 +219,9 @@ def _role_of(doc: Any) -> str | None:
         if token.pos_ != "NOUN" or token.lemma_.lower() in _GENERIC:
             continue
         after_which = token.i > 0 and doc[token.i - 1].lower_ in ("which", "what")
+        after_which |= any(  # "which US officials": the question word is the noun's own
+            c.dep_ == "det" and c.lower_ in ("which", "what") for c in token.children
+        )
         head = token.head
         is_attr = token.dep_ in ("attr", "nsubj") and head.lemma_.lower() == "be"
         if after_which or is_attr:
@@ -221,7 +253,7 @@ def coverage(
     for key, weight in focus.weights.items():
         w = weight * min(idf.get(key, MAX_IDF), MAX_IDF)
         total += w
-        if key in stems:
+        if key in stems or focus.forms.get(key, frozenset()) & stems:
             found += w
         elif focus.alternatives.get(key, frozenset()) & stems:
             found += SYNONYM_CREDIT * w
@@ -269,10 +301,40 @@ def _attributes(root: Any) -> bool:
     return root.dep_ == "pobj" and head.head.lemma_.lower() == "tell"  # "told to Reuters"
 
 
+@dataclass(frozen=True)
+class _Entity:
+    """A named entity of a sentence and the words it hangs from."""
+
+    label: str
+    text: str  # lowercased
+    heads: frozenset[str]  # stems of the noun it counts, its verb, one step up, what it is "of"
+    clause: frozenset[str]  # stems of its clause's verb and that verb's subject, objects
+    attributive: bool  # it only attributes a report ("Axios reported")
+    modifier: bool = False  # it only modifies a noun ("the Trump administration's envoy")
+
+
+def _clause_of(token: Any) -> frozenset[str]:
+    """Stems of the clause an entity sits in: the nearest verb above it, that verb's own
+    arguments (subject, objects, prepositional objects) and, for a verb under a reporting
+    one, nothing of the reporting verb's clause."""
+    verb = token
+    for _ in range(len(token.doc)):  # a token's head is a new object: compare indices
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    found = {tf.stem(verb.lemma_.lower()), tf.stem(verb.lower_)}
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "acomp", "agent", "dative"):
+            found |= {tf.stem(child.lemma_.lower()), tf.stem(child.lower_)}
+        if child.dep_ in ("prep", "agent"):
+            found |= {tf.stem(g.lemma_.lower()) for g in child.children if g.dep_ == "pobj"}
+    return frozenset(found)
+
+
 @lru_cache(maxsize=8192)
-def _entities(text: str) -> tuple[tuple[str, str, frozenset[str], bool], ...]:
-    """(label, lowercased text, stems of the words it attaches to, whether it only
-    attributes a report) of each named entity.
+def _entities(text: str) -> tuple[_Entity, ...]:
+    """Each named entity with the words it attaches to and whether it only attributes a
+    report.
 
     A quantity attaches to the noun it counts, the verb it is the object of and what it is
     "of" or "in" ("released 1,968 prisoners": release, prisoner; "$38 billion in aid": aid),
@@ -292,31 +354,76 @@ def _entities(text: str) -> tuple[tuple[str, str, frozenset[str], bool], ...]:
             if child.dep_ == "prep":
                 heads |= {tf.stem(g.lemma_.lower()) for g in child.children if g.dep_ == "pobj"}
         attributive = e.label_ == "ORG" and _attributes(e.root)
-        found.append((e.label_, e.text.lower(), frozenset(heads), attributive))
+        clause = _clause_of(e.root) | frozenset(heads)
+        modifier = e.root.dep_ in ("compound", "poss") and e.root.head.pos_ in ("NOUN", "PROPN")
+        found.append(
+            _Entity(e.label_, e.text.lower(), frozenset(heads), clause, attributive, modifier)
+        )
     return tuple(found)
 
 
-def _is_new(entity: str, own: frozenset[str]) -> bool:
+UNRELATED_WHO = True  # "which official ...": a person outside the act and without the role
+WHO_NOT_MODIFIER = True  # a name that only modifies a noun answers no who-question
+PERSON_FOR_ROLE = True  # a who-question about a person's role wants a PERSON
+SAME_NAME = True  # a person the question names by one of their names is not new
+
+
+def _is_new(entity: str, own: frozenset[str], label: str = "") -> bool:
     words = [w for w in re.findall(r"[\w'-]+", entity) if w not in tf.STOPWORDS]
-    return bool(words) and not all(w in own or w.rstrip("s") in own for w in words)
+    named = [w in own or w.rstrip("s") in own for w in words]
+    if SAME_NAME and label == "PERSON" and any(named):
+        return False  # "Adam Boehler" for a question about "Boehler"
+    return bool(words) and not all(named)
+
+
+ATTACH_MISS = 0.4  # an answer entity outside every clause that holds a focus word
+
+
+def _focus_forms(focus: Focus) -> frozenset[str]:
+    """Every stem that states a focus word: itself, its inflections and synonyms."""
+    found: set[str] = set(focus.weights)
+    for key in focus.weights:
+        found |= focus.forms.get(key, frozenset()) | focus.alternatives.get(key, frozenset())
+    return frozenset(found)
 
 
 def answer_type_strength(focus: Focus, text: str) -> float:
     """1 when ``text`` holds the kind of answer the part asks for (and for open kinds), 0.5
-    when it holds what an answer can be worked out from (two dates for "how long"), else 0."""
+    when it holds what an answer can be worked out from (two dates for "how long"), else 0.
+
+    A who, when or where answer whose entity sits in no clause that states a focus word
+    ("placed on a list in 1995" for "when did they first meet") counts :data:`ATTACH_MISS`.
+    """
     if focus.kind == "how_much" and focus.duration:
         if _DURATION.search(text):
             return 1.0
-        dated = any(
-            label == "DATE" and _is_new(ent, focus.own_words)
-            for label, ent, _, _ in _entities(text)
-        )
+        dated = any(e.label == "DATE" and _is_new(e.text, focus.own_words) for e in _entities(text))
         return 0.5 if dated else 0.0
-    if not holds_answer_type(focus, text):
+    if focus.kind == "why":
+        return 1.0 if CAUSE.search(text) else 0.0
+    typed = _typed_entities(focus, text)
+    if typed is None:
+        return 1.0
+    if not typed:
         return 0.0
+    strength = 1.0
+    if focus.kind in ("who", "when", "where"):
+        forms = _focus_forms(focus)
+        if not any(e.clause & forms for e in typed):
+            strength = ATTACH_MISS
     if focus.kind == "who" and focus.role is not None:  # the person named with that role wins
-        return 1.0 if any(focus.role in near for near in _person_roles(text)) else ROLE_MISS
-    return 1.0
+        if (
+            PERSON_FOR_ROLE
+            and focus.role not in _POLITIES
+            and not any(e.label == "PERSON" for e in typed)
+        ):
+            return 0.0  # "which official ...": a nationality or an agency names no one
+        if any(focus.role in near for near in _person_roles(text)):
+            return 1.0  # "Chamber president X": the role is what relates them
+        if UNRELATED_WHO and strength < 1.0:
+            return 0.0  # a person neither named with the role nor doing what is asked
+        strength *= ROLE_MISS
+    return strength
 
 
 def holds_answer_type(focus: Focus, text: str) -> bool:
@@ -325,22 +432,31 @@ def holds_answer_type(focus: Focus, text: str) -> bool:
         return bool(CAUSE.search(text))
     if focus.kind == "how_much" and focus.duration:
         return answer_type_strength(focus, text) > 0
+    typed = _typed_entities(focus, text)
+    return typed is None or bool(typed)
+
+
+def _typed_entities(focus: Focus, text: str) -> list[_Entity] | None:
+    """The entities of ``text`` that answer the part's kind; None for kinds with no type."""
     wanted = _WANTED_ENTITIES.get(focus.kind)
     if wanted is None:
-        return True
+        return None
     keys = set(focus.weights)
     if focus.kind == "who" and keys & _POLITIES:
         wanted = wanted | {"GPE"}  # "which countries mediated": Qatar and Egypt answer
     asks_source = focus.predicate is not None and focus.predicate in _REPORTING_STEMS
-    for label, ent, heads, attributive in _entities(text):
-        if label not in wanted or not _is_new(ent, focus.own_words):
+    found = []
+    for e in _entities(text):
+        if e.label not in wanted or not _is_new(e.text, focus.own_words, e.label):
             continue
-        if attributive and not asks_source:
+        if e.attributive and not asks_source:
             continue  # "Axios reported ..." names the reporter, not who did it
-        if label in _QUANTITIES and ATTACHED_QUANTITY and keys and not heads & keys:
+        if focus.kind == "who" and e.modifier and WHO_NOT_MODIFIER:
+            continue  # "Hamas official X", "Trump's envoy": whose it is, not who
+        if e.label in _QUANTITIES and ATTACHED_QUANTITY and keys and not e.heads & keys:
             continue  # a number that counts something the question does not ask about
-        return True
-    return False
+        found.append(e)
+    return found
 
 
 def states_opposite(focus: Focus, stems: frozenset[str]) -> bool:

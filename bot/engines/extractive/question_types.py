@@ -162,9 +162,21 @@ def _merge_clauses(clauses: list[str], joiner: str) -> list[str]:
     return out
 
 
+_LABEL = re.compile(r"^((?:[\w'-]+\s+){0,2}[\w'-]+):\s+(?=\S)")
+
+
+def strip_label(text: str) -> str:
+    """``text`` without a short run-in label ("Numbers check: ..."), which asks nothing;
+    "A vs B: how many ...?" keeps its compared head."""
+    match = _LABEL.match(text)
+    if match and not _VERSUS.search(f" {match[1]} ") and not _asks(match[1]):
+        return text[match.end() :]
+    return text
+
+
 def split_parts(question: str) -> list[tuple[str, str]]:
     """The question's parts (at most three): each as a standalone query and as worded."""
-    text = " ".join(question.split())
+    text = strip_label(" ".join(question.split()))
     pieces = _merge_clauses([p.strip() for p in re.split(r"\?\s+", text) if p.strip()], " ")
     parts: list[str] = []
     for piece in pieces:
