@@ -92,26 +92,6 @@ _INNER_CAPITAL = re.compile(r"[a-z,;:]\s+([A-Z][\w'-]*)")
 _HANGING = frozenset(["not", "no", "is", "are", "was", "were", "be"])  # a clause cut short
 
 
-# What leads into a question without being part of it: "So my question:", "Two:", "So which
-# is it:" (a colon with the question after it), connectives, and a vocative ("My opponent,").
-_LEAD_IN = re.compile(
-    r"^(?:(?:\S+\s+){0,3}\S+|[^?:]*\b(?:question|ask|asked|answer)\b[^?:]*):\s+"
-    r"(?=(?:\S+\s+){3}\S)",
-    re.IGNORECASE,
-)
-_CONNECTIVE = re.compile(r"^(?:(?:and|but|so|now|then|well|first|second|next|finally),?\s+)+", re.I)
-_VOCATIVE = re.compile(r"^(?:my opponent|my friend|opponent),\s+", re.IGNORECASE)
-
-
-def bare_question(text: str) -> str:
-    """The question itself, as /ask would be asked it: its last sentence that asks (or the
-    whole move), without the words that lead into it ("So my question: ...")."""
-    spans = [text[a:b].strip() for a, b in split_sentences(text)]
-    asked = next((s for s in reversed(spans) if s.endswith("?")), text.strip())
-    asked = _VOCATIVE.sub("", _CONNECTIVE.sub("", _LEAD_IN.sub("", asked)))
-    return asked[:1].upper() + asked[1:] if asked else text
-
-
 def _same_fact(gist: str, others: Sequence[str]) -> bool:
     """Whether ``gist`` shares most of its content words with one of ``others``."""
     mine = tf.content_stems(tf.tokenize(gist))
@@ -133,7 +113,6 @@ class TurnWriter:
         ctx: TurnContext,
         message: str,
         find_answer: AnswerFinder,
-        ask_sources: AnswerFinder | None = None,
     ) -> None:
         self.amap = amap
         self.index = index
@@ -141,8 +120,6 @@ class TurnWriter:
         self.motion = ctx.motion
         self.message = message
         self.find_answer = find_answer
-        # /ask's answerer (the question's kind, focus and answer type); empty = it abstains.
-        self.ask_sources = ask_sources
         self.state = DebateState.of(ctx.previous, ctx.used_evidence, ctx.advanced_points)
         allowed = [
             *motion_terms(self.motion),
@@ -581,11 +558,6 @@ class TurnWriter:
             positioned = self._stated_position = self._say(
                 self.b.fresh_at("question_position", text_shift(asked), side_claim=side_claim)
             )
-        if self.ask_sources is not None:
-            answer = self.ask_sources(bare_question(asked))
-            answered = self._answer_as_asked(move, answer, positioned)
-            if answered is not None:
-                return answered
         found = [s for s in self.find_answer(asked) if s.key not in self.picker.used]
         # An answer argues the bot's side only when it clearly serves it; one that serves the
         # user's side is quoted inside a concession; anything unsure is left out.
@@ -631,90 +603,12 @@ class TurnWriter:
             return ClashItem(point=move.text, kind="question", status="unanswerable")
         return None
 
-    def _answer_as_asked(
-        self, move: ReadMove, answer: list[EvidenceSentence], positioned: bool
-    ) -> ClashItem | None:
-        """Answer a question with ``answer``, the sentences /ask quotes for it: those that clearly
-        serve the bot's side as its answer; those that serve the user's side only inside an
-        explicit concession ("Granted, ... But ..."); when /ask abstains, the plain statement
-        that the sources do not answer it. None when its answer can be used neither way
-        (already cited, or neither side's), so the debate's own ways of answering are tried.
-        """
-        kp_id = move.key_point.id if move.key_point else None
-        asked = move.ask or move.text
-        if not answer:
-            if positioned:  # the position was the answer
-                return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
-            if self._unanswerable("question_unanswerable", move):
-                return ClashItem(point=move.text, kind="question", status="unanswerable")
-            return None
-        fresh = [s for s in answer if s.key not in self.picker.used]
-        own = self._own_answer(fresh)
-        if own:
-            named = question_gist(asked)
-            lead = (
-                self.b.fresh_at("question_answer_named", text_shift(asked), question=named)
-                if named
-                else None
-            )
-            self.b.begin_move()
-            used = self.b.segment(
-                [(lead or self.b.fresh("question_answer"), self.b.fresh("question_answer"))],
-                own,
-                max_claims=2,
-                budget=self.share,
-            )
-            self.b.end_move()
-            if used:
-                self.picker.mark(used)
-                return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
-        # Conceded only on what the map files under the user's side (similarity sees topic,
-        # not which side a sentence helps).
-        user_side = self.ctx.user_side
-        theirs = [s for s in fresh if not s.seed and self.amap.side_of(*_span(s)) == user_side]
-        # Not "the sources are on your side" when part of their answer serves the bot (spent
-        # or restating the user), nor for a question pressing one of the bot's own points.
-        mixed = any(self.picker.clearly_serves(s) for s in answer)
-        presses_own = move.key_point is not None and move.key_point.side == self.ctx.bot_side
-        grantable = not (mixed or presses_own or self._conceded)
-        if theirs and grantable and self.ctx.round.name != "closing":
-            return self._concede_answer(move, theirs, kp_id)
-        return None
-
-    def _concede_answer(
-        self, move: ReadMove, theirs: list[EvidenceSentence], kp_id: str | None
-    ) -> ClashItem | None:
-        """Grant the sources' answer to a question that serves the user, then turn back."""
-        self.b.begin_move()
-        used = self.b.segment(
-            [(self.b.fresh("question_concede"), None)],
-            theirs,
-            concession=True,
-            budget=self.share,
-        )
-        self.b.end_move()
-        if not used:
-            return None
-        self.picker.mark(used)
-        self._conceded = True
-        if not self._pivot(move):  # "Granted, ... But ...": the side is held in any case
-            side_claim = strip_period(getattr(self.motion.sides, self.ctx.bot_side))
-            self._say(self.b.fresh_at("question_concede_but", self.ctx.turn, side=side_claim))
-        return ClashItem(
-            point=move.text,
-            kind="question",
-            status="conceded",
-            conceded=True,
-            key_point_id=kp_id,
-        )
-
-    def _pivot(self, move: ReadMove) -> bool:
+    def _pivot(self, move: ReadMove) -> None:
         """After a concession, turn back to the bot's case with its nearest fresh point."""
         near = self._nearest(move.focus)
         if near is not None and not self._is_made(near):
             lead = self.b.fresh("question_pivot", point=strip_period(near.text))
-            return bool(self._argue(near, lead, None, move.focus))
-        return False
+            self._argue(near, lead, None, move.focus)
 
     @cached_property
     def _common_names(self) -> set[str]:

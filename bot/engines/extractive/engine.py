@@ -51,7 +51,6 @@ class ExtractiveEngine:
         self.index = index
         self.templates = templates
         self._focus = index.calibration.focus_weight
-        self._qa = QuestionAnswerer(retriever, index, templates)
 
     # -- debate --------------------------------------------------------------
     def reply_turn(self, ctx: TurnContext, message: str) -> TurnResult:
@@ -64,7 +63,6 @@ class ExtractiveEngine:
             ctx,
             message,
             find_answer=lambda question: self.find_answer(question, ctx.motion),
-            ask_sources=lambda question: self._qa.plan(question, ctx.motion).claims,
         )
         return writer.write()
 
@@ -182,4 +180,4 @@ class ExtractiveEngine:
 
     def answer(self, question: str, motion: Motion | None) -> Reply:
         """Quote the sentences that answer ``question``, part by part, or abstain (qa.py)."""
-        return self._qa.answer(question, motion)
+        return QuestionAnswerer(self.retriever, self.index, self.templates).answer(question, motion)
