@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from bot.verify.layers import rule_judges
+from bot.verify.layers.base import Judge
 from tests.support.fake_embeddings import HashEmbeddings
 
 
@@ -22,3 +24,9 @@ def embeddings() -> Embeddings:
 def granite() -> Embeddings:
     """A fake second model, with vectors unlike the primary's."""
     return HashEmbeddings(seed="granite")
+
+
+@pytest.fixture(scope="session")
+def judges() -> dict[str, Judge]:
+    """The verifier's rule layers, by name (the reading tables' tests use them)."""
+    return {judge.name: judge for judge in rule_judges()}

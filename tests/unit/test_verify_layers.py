@@ -3,45 +3,7 @@ the faithful version through (a rule that lets a claim through has no opinion: i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pytest
-
-from bot.verify.layers import rule_judges
-from bot.verify.layers.base import Judge
-
-
-@dataclass(frozen=True)
-class Case:
-    """A claim, its evidence, the check under test and whether it must refuse."""
-
-    id: str
-    check: str
-    claim: str
-    evidence: str
-    refuses: bool
-
-
-def case(check: str, refuses: bool, id: str, claim: str, evidence: str) -> Case:
-    return Case(id, check, claim, evidence, refuses)
-
-
-def check_reading(item: Case, judges: dict[str, Judge]) -> None:
-    """The case's own check refuses its hard negative, with its reasons, and has no objection
-    to the faithful claim."""
-    verdict = judges[item.check].judge(item.claim, item.evidence)
-    if item.refuses:
-        assert verdict.supported is False, f"{item.check} let through: {item.claim}"
-        assert all(f.check == item.check and f.message for f in verdict.reasons)
-    else:
-        assert verdict.supported is None, [str(f) for f in verdict.reasons]
-
-
-def check_no_rule_refuses(item: Case, judges: dict[str, Judge]) -> None:
-    """No rule layer gives a firm no to a faithful claim."""
-    verdicts = [judge.judge(item.claim, item.evidence) for judge in judges.values()]
-    assert [str(f) for v in verdicts if v.firm_no for f in v.reasons] == []
-
+from tests.support.readings import case, reading_tests
 
 # fmt: off
 CASES = [
@@ -253,28 +215,7 @@ CASES = [
 # fmt: on
 
 
-@pytest.fixture(scope="module")
-def judges() -> dict[str, Judge]:
-    return {judge.name: judge for judge in rule_judges()}
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_each_rule_refuses_its_hard_negative_and_passes_the_faithful_claim(
-    item: Case, judges: dict[str, Judge]
-) -> None:
-    verdict = judges[item.check].judge(item.claim, item.evidence)
-    assert verdict.check == item.check
-    if item.refuses:
-        assert verdict.supported is False, f"{item.check} let through: {item.claim}"
-        assert verdict.reasons, "a refusal must say why"
-        assert all(f.check == item.check and f.message for f in verdict.reasons)
-    else:
-        assert verdict.supported is None, [str(f) for f in verdict.reasons]
-
-
-@pytest.mark.parametrize(
-    "item", [c for c in CASES if not c.refuses], ids=[c.id for c in CASES if not c.refuses]
-)
-def test_no_rule_refuses_a_faithful_claim(item: Case, judges: dict[str, Judge]) -> None:
-    verdicts = [judge.judge(item.claim, item.evidence) for judge in judges.values()]
-    assert [str(f) for v in verdicts if v.firm_no for f in v.reasons] == []
+(
+    test_each_rule_refuses_its_hard_negative_and_passes_the_faithful_claim,
+    test_no_rule_refuses_a_faithful_claim,
+) = reading_tests(CASES)

@@ -6,14 +6,11 @@ The sentences are made up for these tests."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.verify.grounding import source_prefix
-from bot.verify.layers import nlp, rule_judges
+from bot.verify.layers import nlp
 from bot.verify.layers.attribution import names_a_clause, speaker_mismatches
-from bot.verify.layers.base import Judge
 from bot.verify.layers.directions import opposite_directions
-from tests.unit.test_verify_layers import Case, case, check_no_rule_refuses, check_reading
+from tests.support.readings import case, reading_tests
 
 # fmt: off
 CASES = [
@@ -75,23 +72,10 @@ CASES = [
 # fmt: on
 
 
-@pytest.fixture(scope="module")
-def judges() -> dict[str, Judge]:
-    return {judge.name: judge for judge in rule_judges()}
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_each_reading_refuses_its_hard_negative_and_passes_the_faithful_claim(
-    item: Case, judges: dict[str, Judge]
-) -> None:
-    check_reading(item, judges)
-
-
-@pytest.mark.parametrize(
-    "item", [c for c in CASES if not c.refuses], ids=[c.id for c in CASES if not c.refuses]
-)
-def test_no_rule_refuses_the_faithful_claims(item: Case, judges: dict[str, Judge]) -> None:
-    check_no_rule_refuses(item, judges)
+(
+    test_each_reading_refuses_its_hard_negative_and_passes_the_faithful_claim,
+    test_no_rule_refuses_the_faithful_claims,
+) = reading_tests(CASES)
 
 
 def test_an_attribution_verb_with_a_noun_object_is_no_source_prefix() -> None:

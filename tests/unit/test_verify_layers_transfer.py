@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.verify.layers import nlp, rule_judges
-from bot.verify.layers.base import Judge
+from bot.verify.layers import nlp
 from bot.verify.layers.polarity import ended_or_continued
 from bot.verify.layers.quantifiers import shares
 from bot.verify.layers.syntax import is_hedged, is_negated
-from tests.unit.test_verify_layers import Case, case, check_no_rule_refuses, check_reading
+from tests.support.readings import case, reading_tests
 
 # fmt: off
 CASES = [
@@ -87,23 +86,10 @@ CASES = [
 # fmt: on
 
 
-@pytest.fixture(scope="module")
-def judges() -> dict[str, Judge]:
-    return {judge.name: judge for judge in rule_judges()}
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_each_reading_refuses_its_hard_negative_and_passes_the_faithful_claim(
-    item: Case, judges: dict[str, Judge]
-) -> None:
-    check_reading(item, judges)
-
-
-@pytest.mark.parametrize(
-    "item", [c for c in CASES if not c.refuses], ids=[c.id for c in CASES if not c.refuses]
-)
-def test_no_rule_refuses_the_faithful_claims(item: Case, judges: dict[str, Judge]) -> None:
-    check_no_rule_refuses(item, judges)
+(
+    test_each_reading_refuses_its_hard_negative_and_passes_the_faithful_claim,
+    test_no_rule_refuses_the_faithful_claims,
+) = reading_tests(CASES)
 
 
 def test_a_negating_verb_negates_an_infinitive_parsed_as_an_adverbial_clause() -> None:
