@@ -8,12 +8,13 @@ import numpy as np
 
 from bot.domain.evidence import EvidenceSentence, SentenceIndex, stems_of
 from bot.engines.extractive.answers import (
+    AnswerPlan,
     AnswerSelector,
     is_duplicate,
     polarity,
 )
 from bot.engines.extractive.qa import QuestionAnswerer
-from bot.engines.extractive.question_types import analyze
+from bot.engines.extractive.question_types import QuestionFrame, analyze
 from bot.engines.templates import TemplateSet
 from retrieval.records import SearchHit
 from tests.support.fake_embeddings import HashEmbeddings
@@ -204,31 +205,33 @@ def test_no_verdict_without_a_predicate_to_confirm() -> None:
     assert AnswerSelector.stance(question, evidence) is None
 
 
-def test_a_second_sentence_for_a_part_covers_its_focus_as_well_as_the_first() -> None:
+def select(question: str, texts: list[str]) -> tuple[QuestionFrame, AnswerPlan]:
+    """The question's frame and the selector's plan over ``texts`` (one document each)."""
     index = SentenceIndex(HashEmbeddings())
-    frame = analyze("Which streets were closed for the marathon on Sunday?")
+    frame = analyze(question)
+    sentences = [sentence(t, f"d{i}") for i, t in enumerate(texts)]
+    vectors = index.embed(texts)
+    part_vectors = index.embed([p.text for p in frame.parts])
+    return frame, AnswerSelector(index.calibration).select(frame, part_vectors, sentences, vectors)
+
+
+def test_a_second_sentence_for_a_part_covers_its_focus_as_well_as_the_first() -> None:
     texts = [
         "Main Street and Harbour Road were closed for the marathon on Sunday.",
         "A shop on Elm Street closed early.",
     ]
-    sentences = [sentence(t, f"d{i}") for i, t in enumerate(texts)]
-    vectors = index.embed(texts)
-    part_vectors = index.embed([p.text for p in frame.parts])
-    plan = AnswerSelector(index.calibration).select(frame, part_vectors, sentences, vectors)
+    _, plan = select("Which streets were closed for the marathon on Sunday?", texts)
     assert [s.text for s in plan.claims][:1] == [texts[0]]
     assert texts[1] not in [s.text for s in plan.claims]
 
 
 def test_two_yes_no_parts_get_no_single_verdict() -> None:
-    index = SentenceIndex(HashEmbeddings())
-    frame = analyze("Did the council approve the budget, and did the mayor sign the budget?")
     texts = [
         "The council approved the budget on 4 May.",
         "The mayor did not sign the budget.",
     ]
-    sentences = [sentence(t, f"d{i}") for i, t in enumerate(texts)]
-    vectors = index.embed(texts)
-    part_vectors = index.embed([p.text for p in frame.parts])
-    plan = AnswerSelector(index.calibration).select(frame, part_vectors, sentences, vectors)
+    frame, plan = select(
+        "Did the council approve the budget, and did the mayor sign the budget?", texts
+    )
     assert len(frame.parts) == 2
     assert plan.stance is None
