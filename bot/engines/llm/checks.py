@@ -104,7 +104,7 @@ class DraftChecker:
 
     def prepare_claim(self, text: str) -> None:
         """Parse and embed a claim now (run while the model writes its citations)."""
-        self.verifier.prepare_claim(" ".join(tf.strip_markers(text).split()))
+        self.verifier.prepare_claim(text)  # the verifier reads it as its check will
 
     def argued_side(self, amap: ArgumentMap | None, sides: Sides | None, text: str) -> Side | None:
         """The side ``text`` argues (None without a side to hold)."""
