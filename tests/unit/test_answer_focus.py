@@ -195,6 +195,8 @@ def test_a_reporting_verb_asks_about_its_complement_and_a_particle_makes_a_phras
         ("Has the city made deals with the builders", "deal"),  # the object carries the meaning
         ("Was the mayor kept in the loop on the plan", "loop"),  # ... or the preposition's
         ("Did the paper say the council would approve the budget", "approv"),
+        ("Were the two teams in the same room", "room"),  # a copula's place is what is asked
+        ("Is the leader of the union in the building", "build"),  # ... not what "of" names
     ],
 )
 def test_a_light_or_reporting_verb_is_not_the_predicate(question: str, predicate: str) -> None:

@@ -33,6 +33,7 @@ from bot.verify.layers.nlp import (
 )
 
 PREDICATE_WEIGHT = 1.5  # the main verb counts this much more than another focus word
+COPULA_PLACE = True  # a copula with a prepositional phrase is predicated of its noun
 PHRASAL_PREDICATES = True  # a light verb's particle or object is its predicate ("give up")
 SYNONYM_CREDIT = 0.8  # a WordNet synonym covers a focus word this much
 CONTEXT_CREDIT = 0.6  # a name the sentence's passage holds ("he" = Boehler) covers this much
@@ -190,6 +191,14 @@ def _predicate_of(doc: Any) -> tuple[int, str | None]:
         for child in root.children:
             if child.dep_ in ("acomp", "attr") and child.pos_ in ("ADJ", "NOUN"):
                 return int(child.i), None
+        if COPULA_PLACE:  # "Were they in the same *room*": the place is what is asked
+            subjects = [c for c in root.children if c.dep_ == "nsubj"]
+            for head in [root, *subjects]:  # the parser may hang the phrase on the subject
+                preps = [p for p in head.children if p.dep_ == "prep" and p.lower_ != "of"]
+                nouns = [g for p in preps for g in p.children]  # "the leader *of* X" is no place
+                noun = next((n for n in nouns if n.dep_ == "pobj" and n.pos_ == "NOUN"), None)
+                if noun is not None and noun.lemma_.lower() not in _GENERIC:
+                    return int(noun.i), None
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in _GENERIC | _LIGHT_VERBS]
     return (int(verbs[0].i), None) if verbs else (-1, None)
 
