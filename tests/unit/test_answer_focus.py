@@ -201,3 +201,9 @@ def test_a_reporting_verb_asks_about_its_complement_and_a_particle_makes_a_phras
 )
 def test_a_light_or_reporting_verb_is_not_the_predicate(question: str, predicate: str) -> None:
     assert question_focus(question, "yes_no").predicate == predicate
+
+
+def test_a_reported_argument_is_no_stated_reason() -> None:
+    focus = question_focus("Why did the mayor drop the plan", "why")
+    assert not holds_answer_type(focus, "The mayor argued that the plan should be dropped.")
+    assert holds_answer_type(focus, "The mayor dropped the plan because it cost too much.")

@@ -65,7 +65,7 @@ _DURATION = re.compile(
 )
 CAUSE = re.compile(
     r"\b(because|due to|in response|response to|saying|citing|reason\w*|as a result|so that"
-    r"|in order to|to protest|amid|over concerns|in exchange|led to|prompted|argu\w*"
+    r"|in order to|to protest|amid|over concerns|in exchange|led to|prompted"
     r"|on the grounds|for fear|could lend|since|after)\b",
     re.IGNORECASE,
 )
