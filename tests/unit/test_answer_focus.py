@@ -176,3 +176,34 @@ def test_a_role_question_wants_the_person_with_the_role_or_doing_the_act() -> No
         answer_type_strength(focus, "Adviser Paul Martin told reporters the summit went well.") == 0
     )
     assert answer_type_strength(focus, "Paul Martin hosted the summit in Lyon.") > 0
+
+
+def test_a_reporting_verb_asks_about_its_complement_and_a_particle_makes_a_phrasal_verb() -> None:
+    focus = question_focus("Did the union say it would give up the strike", "yes_no")
+    assert focus.phrase == "give up"
+    gave_up = "The union gave the strike up on Friday."
+    assert predicate_matches(focus, sentence_terms(sentence(gave_up)), gave_up)
+    abandoned = "The union abandoned the strike."
+    assert predicate_matches(focus, sentence_terms(sentence(abandoned)), abandoned)
+    gave = "The union gave a statement about the strike."
+    assert not predicate_matches(focus, sentence_terms(sentence(gave)), gave)
+
+
+@pytest.mark.parametrize(
+    ("question", "predicate"),
+    [
+        ("Has the city made deals with the builders", "deal"),  # the object carries the meaning
+        ("Was the mayor kept in the loop on the plan", "loop"),  # ... or the preposition's
+        ("Did the paper say the council would approve the budget", "approv"),
+        ("Were the two teams in the same room", "room"),  # a copula's place is what is asked
+        ("Is the leader of the union in the building", "build"),  # ... not what "of" names
+    ],
+)
+def test_a_light_or_reporting_verb_is_not_the_predicate(question: str, predicate: str) -> None:
+    assert question_focus(question, "yes_no").predicate == predicate
+
+
+def test_a_reported_argument_is_no_stated_reason() -> None:
+    focus = question_focus("Why did the mayor drop the plan", "why")
+    assert not holds_answer_type(focus, "The mayor argued that the plan should be dropped.")
+    assert holds_answer_type(focus, "The mayor dropped the plan because it cost too much.")

@@ -235,3 +235,18 @@ def test_two_yes_no_parts_get_no_single_verdict() -> None:
     )
     assert len(frame.parts) == 2
     assert plan.stance is None
+
+
+def test_a_yes_no_answer_states_the_predicate_however_much_else_it_covers() -> None:
+    index = SentenceIndex(HashEmbeddings())
+    part = analyze("Did the city council give up the stadium plan for the harbour?").parts[0]
+    texts = [
+        "The city council discussed the stadium plan for the harbour.",
+        "The city council gave up the stadium plan for the harbour.",
+        *(f"Rain fell on day {n} of the fair." for n in range(4)),
+    ]
+    sentences = [sentence(t, f"d{i}") for i, t in enumerate(texts)]
+    _, eligible = AnswerSelector(index.calibration).part_scores(
+        part, index.embed([part.text])[0], sentences, index.embed(texts)
+    )
+    assert eligible.tolist()[:2] == [False, True]

@@ -62,6 +62,7 @@ _REQUIRED = frozenset({"when", "how_much", "who", "where", "why"})
 # or "where" answer is about the act asked of, not any name near the question's words.
 NEEDS_PREDICATE = frozenset({"what", "how", "yes_no"})
 RESTATES = 0.65  # ... unless the sentence covers this much of the focus without it
+YES_NO_STATES = True  # ... which a yes/no part's answer may not: it must state the predicate
 YEARS_NAMED = True  # the years a part names must be in the answer's passage
 NO_PREDICATE_COVER = 0.2  # a part with no predicate ("what did X say about Y") needs this
 RUNNER_COVER_SLACK = 0.02  # a second sentence for a part covers its focus as well as the first
@@ -239,8 +240,17 @@ class AnswerSelector:
         rare = rare_anchors(part, self.common)
         eligible = cover >= FOCUS_MIN
         if part.kind in NEEDS_PREDICATE:  # no answer type to hold: it states the predicate
-            stating = np.array([predicate_matches(focus, t) for t in terms], dtype=bool)
-            eligible &= stating | (cover >= RESTATES)  # ... or restates nearly all the rest
+            stating = np.array(
+                [
+                    predicate_matches(focus, t, s.text)
+                    for s, t in zip(sentences, terms, strict=True)
+                ],
+                dtype=bool,
+            )
+            restating = cover >= RESTATES  # ... or restates nearly all the rest
+            if part.kind == "yes_no" and focus.predicate is not None and YES_NO_STATES:
+                restating[:] = False  # a yes or no is about the predicate: no other word will do
+            eligible &= stating | restating
             if focus.predicate is None:  # "what did X say about Y": Y is all there is to match
                 eligible &= cover >= NO_PREDICATE_COVER
         # Years only: "in 2028" names when, a stray "(7)" or "13 October" need not recur.
@@ -347,7 +357,7 @@ class AnswerSelector:
         stating = [
             c
             for c in claims
-            if predicate_matches(focus, sentence_terms(c))
+            if predicate_matches(focus, sentence_terms(c), c.text)
             and overlap(asked, c.stems) >= VERDICT_OVERLAP
         ]  # a sentence that does not restate what was asked gives no verdict either way
         if not stating:

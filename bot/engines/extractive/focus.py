@@ -33,6 +33,8 @@ from bot.verify.layers.nlp import (
 )
 
 PREDICATE_WEIGHT = 1.5  # the main verb counts this much more than another focus word
+COPULA_PLACE = True  # a copula with a prepositional phrase is predicated of its noun
+PHRASAL_PREDICATES = True  # a light verb's particle or object is its predicate ("give up")
 SYNONYM_CREDIT = 0.8  # a WordNet synonym covers a focus word this much
 CONTEXT_CREDIT = 0.6  # a name the sentence's passage holds ("he" = Boehler) covers this much
 TITLE_CREDIT = 0.4  # another focus word only its document's title or passage holds ("pilot")
@@ -63,7 +65,7 @@ _DURATION = re.compile(
 )
 CAUSE = re.compile(
     r"\b(because|due to|in response|response to|saying|citing|reason\w*|as a result|so that"
-    r"|in order to|to protest|amid|over concerns|in exchange|led to|prompted|argu\w*"
+    r"|in order to|to protest|amid|over concerns|in exchange|led to|prompted"
     r"|on the grounds|for fear|could lend|since|after)\b",
     re.IGNORECASE,
 )
@@ -84,6 +86,7 @@ class Focus:
     predicate_opposites: frozenset[str] = frozenset()  # the predicate's antonyms' stems
     role: str | None = None  # "who is the president of X": the asked role noun's stem
     forms: dict[str, frozenset[str]] = field(default_factory=dict)  # stem -> its inflections'
+    phrase: str | None = None  # a phrasal predicate ("give up"), stated as such in a sentence
 
 
 def _stems(words: Sequence[str]) -> frozenset[str]:
@@ -99,6 +102,12 @@ _VOWELS = frozenset("aeiou")
 def inflected_stems(lemma: str) -> frozenset[str]:
     """Stems of a lemma's regular and irregular inflections: the stem of "agreed" ("agr")
     is not the stem of "agree" ("agre"), nor is "began" that of "begin"."""
+    return frozenset(tf.stem(f) for f in inflections(lemma))
+
+
+@lru_cache(maxsize=16384)
+def inflections(lemma: str) -> frozenset[str]:
+    """A lemma's regular and irregular inflected forms, itself included (give, gave, gives)."""
     word = lemma.lower()
     forms = {word, f"{word}s", f"{word}es", f"{word}ed", f"{word}ing"}
     if word.endswith("e"):
@@ -114,7 +123,7 @@ def inflected_stems(lemma: str) -> frozenset[str]:
     ):  # stop -> stopped, stopping
         forms |= {f"{word}{word[-1]}ed", f"{word}{word[-1]}ing"}
     forms |= _irregular_forms().get(word, frozenset())
-    return frozenset(tf.stem(f) for f in forms)
+    return frozenset(forms)
 
 
 @lru_cache(maxsize=1)
@@ -140,20 +149,58 @@ def _numbers_of(text: str) -> frozenset[str]:
     return frozenset(tf.numbers(tf.tokenize(text)))
 
 
-def _predicate_index(doc: Any) -> int:
-    """The token that says what the question asks of its subject: the main verb, or for a
-    copula ("Is it illegal ...", "Was it a break ...") its adjective or noun; -1 for none."""
+_CLAUSAL = ("ccomp", "xcomp")  # "say (that) it would give up", "have to give up"
+
+
+def _complement_verb(verb: Any) -> Any | None:
+    """The verb of the clause a reporting or generic verb takes ("say it would *give* up")."""
+    return next((c for c in verb.children if c.dep_ in _CLAUSAL and c.pos_ == "VERB"), None)
+
+
+def _light_predicate(verb: Any) -> tuple[int, str | None]:
+    """What a light verb's predicate is: with a particle, the phrasal verb ("give up",
+    "set up"); else its object noun, which carries the meaning ("make *deals*", "keep in the
+    *loop*"); else none."""
+    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
+    if particle is not None:
+        return int(verb.i), f"{verb.lemma_.lower()} {particle.lower_}"
+    nouns = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+    for prep in (c for c in verb.children if c.dep_ == "prep"):  # "kept in the *loop*"
+        nouns += [g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+    noun = next((n for n in nouns if n.lemma_.lower() not in _GENERIC), None)
+    return (int(noun.i), None) if noun is not None else (-1, None)
+
+
+def _predicate_of(doc: Any) -> tuple[int, str | None]:
+    """The token that says what the question asks of its subject, and the phrasal verb it
+    heads ("give up"), if any: the main verb; for a copula ("Is it illegal ...", "Was it a
+    break ...") its adjective or noun; under a reporting or generic verb ("Did Hamas say it
+    would give up ...") the verb of its complement clause; -1 for none."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is not None and root.lemma_.lower() in _LIGHT_VERBS:
-        return -1
+    for _ in range(3):  # "say" -> "would give up"; "think" -> "have" -> "to give up"
+        lower = root.lemma_.lower() if root is not None else ""
+        inner = _complement_verb(root) if root is not None and lower in _GENERIC else None
+        if inner is None:
+            break
+        root = inner
+    if root is not None and root.pos_ == "VERB" and root.lemma_.lower() in _LIGHT_VERBS:
+        return _light_predicate(root) if PHRASAL_PREDICATES else (-1, None)
     if root is not None and root.pos_ == "VERB" and root.lemma_.lower() not in _GENERIC:
-        return int(root.i)
+        return int(root.i), None
     if root is not None and root.lemma_.lower() == "be":
         for child in root.children:
             if child.dep_ in ("acomp", "attr") and child.pos_ in ("ADJ", "NOUN"):
-                return int(child.i)
+                return int(child.i), None
+        if COPULA_PLACE:  # "Were they in the same *room*": the place is what is asked
+            subjects = [c for c in root.children if c.dep_ == "nsubj"]
+            for head in [root, *subjects]:  # the parser may hang the phrase on the subject
+                preps = [p for p in head.children if p.dep_ == "prep" and p.lower_ != "of"]
+                nouns = [g for p in preps for g in p.children]  # "the leader *of* X" is no place
+                noun = next((n for n in nouns if n.dep_ == "pobj" and n.pos_ == "NOUN"), None)
+                if noun is not None and noun.lemma_.lower() not in _GENERIC:
+                    return int(noun.i), None
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in _GENERIC | _LIGHT_VERBS]
-    return int(verbs[0].i) if verbs else -1
+    return (int(verbs[0].i), None) if verbs else (-1, None)
 
 
 @lru_cache(maxsize=2048)
@@ -166,7 +213,7 @@ def question_focus(text: str, kind: str) -> Focus:
     predicate: str | None = None
     predicate_forms: frozenset[str] = frozenset()
     predicate_opposites: frozenset[str] = frozenset()
-    main_index = _predicate_index(doc)
+    main_index, phrase = _predicate_of(doc)
     forms: dict[str, frozenset[str]] = {}
     for token in doc:
         lemma = token.lemma_.lower()
@@ -177,7 +224,7 @@ def question_focus(text: str, kind: str) -> Focus:
             continue
         key = low if token.like_num else tf.stem(lemma)
         is_main = token.i == main_index
-        weight = PREDICATE_WEIGHT if is_main else 1.0
+        weight = PREDICATE_WEIGHT if is_main and not phrase else 1.0  # "set" is not "set up"
         weights[key] = max(weights.get(key, 0.0), weight)
         own_forms = {tf.stem(low)} | (set() if token.like_num else set(inflected_stems(lemma)))
         forms[key] = forms.get(key, frozenset()) | frozenset(own_forms - {key})
@@ -187,7 +234,13 @@ def question_focus(text: str, kind: str) -> Focus:
             alts |= _stems(sorted(synonyms(lemma, pos) | related_forms(lemma)))
         alternatives[key] = frozenset(alts - {key})
         proper[key] = token.pos_ == "PROPN"
-        if is_main:
+        if is_main and phrase:  # "give up" is stated by itself or "abandon", not by "give"
+            predicate = key
+            phrasal = _stems(sorted(synonyms(phrase, "v") | related_forms(phrase))) - own_forms
+            opposite = _stems(sorted(antonyms(phrase, "v")))
+            predicate_forms = frozenset(phrasal | opposite)
+            predicate_opposites = opposite - phrasal
+        elif is_main:
             predicate = key
             opposite_words = sorted(antonyms(lemma, wordnet_pos(token.pos_)))
             opposite = _stems(opposite_words)  # "held" as well as "hold"
@@ -209,6 +262,7 @@ def question_focus(text: str, kind: str) -> Focus:
         predicate_opposites,
         role,
         forms,
+        phrase,
     )
 
 
@@ -467,6 +521,17 @@ def states_opposite(focus: Focus, stems: frozenset[str]) -> bool:
     return not (focus.predicate_forms - focus.predicate_opposites) & stems
 
 
-def predicate_matches(focus: Focus, stems: frozenset[str]) -> bool:
-    """Whether a sentence states the part's predicate (or its synonym or antonym)."""
-    return focus.predicate is None or bool(focus.predicate_forms & stems)
+def predicate_matches(focus: Focus, stems: frozenset[str], text: str = "") -> bool:
+    """Whether a sentence (its stems and text) states the part's predicate (or its synonym
+    or antonym); a phrasal one ("give up") with its particle, up to two words apart."""
+    if focus.predicate is None or focus.predicate_forms & stems:
+        return True
+    return bool(focus.phrase and text and _phrase_pattern(focus.phrase).search(text))
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A phrasal verb in any inflection, its particle a word or two later ("gave it up")."""
+    verb, particle = phrase.split(" ", 1)
+    forms = "|".join(sorted(map(re.escape, inflections(verb)), key=len, reverse=True))
+    return re.compile(rf"\b(?:{forms})\b(?:\s+[\w'-]+){{0,2}}?\s+{re.escape(particle)}\b", re.I)
