@@ -127,8 +127,11 @@ class TurnWriter:
             *(kp.tag for kp in self.motion.key_points if kp.tag),
             *(c.text for c in self.state.concessions),
         ]
+        # The variant follows the user's words as well as the turn, so that debates do not
+        # all open, weigh and close with the same stock line.
+        variant = ctx.turn + text_shift(message)
         self.b = ReplyBuilder(
-            templates, allowed, ctx.round.max_words, ctx.turn, said=self.state.said
+            templates, allowed, ctx.round.max_words, variant, said=self.state.said
         )
         cal = index.calibration
         self.limits = Thresholds.of(cal)
