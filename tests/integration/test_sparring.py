@@ -17,7 +17,10 @@ from fastapi.testclient import TestClient
 
 from bench.bench_debate import DEBATES, Tally, _seed_doc, _user_side_spans, run_debate, score
 from bot.engines.extractive.composer import sentence_key
+from bot.engines.extractive.debate import ENGAGE_MIN
+from bot.engines.templates import TemplateSet
 from tests.support.fixtures_chat import chat_client
+from tests.support.fixtures_retrieval import REPO
 
 pytestmark = pytest.mark.integration
 __all__ = ["chat_client"]  # the fixture, re-exported for pytest
@@ -51,6 +54,26 @@ def test_a_labelled_debate_keeps_every_sparring_guarantee(
         assert len(seed_cites) <= 1
         said.update(sentence_key(s["text"]) for s in reply["sentences"])
     assert max(said.values()) == 1
+
+
+def test_evidence_said_to_bear_on_a_question_meets_the_questions_words(
+    chat_client: TestClient,
+) -> None:
+    """ "The sources do not answer that directly, but this bears on it" must introduce a
+    quote that relates to the question asked, not only to its topic."""
+    bears = TemplateSet.load(REPO / "prompts" / "extractive").get("question_bears").variants
+    embed = chat_client.app.state.services.debates.engine.index.embed  # type: ignore[attr-defined]
+    for debate in dev_debates():
+        for reply in run_debate(chat_client, debate):
+            questions = [i["point"] for i in reply["clash"] if i["kind"] == "question"]
+            sentences = reply["sentences"]
+            for n, sentence in enumerate(sentences[:-1]):
+                if sentence["text"] not in bears or sentences[n + 1]["kind"] != "claim":
+                    continue
+                quote = sentences[n + 1]["text"]
+                vectors = embed([quote, *questions])
+                closest = max(float(vectors[0] @ v) for v in vectors[1:])
+                assert closest >= ENGAGE_MIN, (quote, questions)
 
 
 def test_the_shipped_cards_all_resolve(chat_client: TestClient) -> None:

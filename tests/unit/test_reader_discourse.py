@@ -97,6 +97,13 @@ def test_a_grant_is_recalled_in_the_users_words() -> None:
     assert granted_gist("The office said Israel agreed only to a safe corridor.") is None
 
 
+def test_a_grant_that_counts_its_points_is_recalled_by_the_first() -> None:
+    from bot.engines.extractive.gist import granted_gist
+
+    speech = "I conceded two things: the bus fleet was sold last spring, and fares rose."
+    assert granted_gist(speech) == "the bus fleet was sold last spring"
+
+
 def test_a_short_grant_is_recalled_by_the_report_it_concedes() -> None:
     from bot.engines.extractive.gist import granted_gist
 

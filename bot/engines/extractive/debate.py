@@ -127,8 +127,11 @@ class TurnWriter:
             *(kp.tag for kp in self.motion.key_points if kp.tag),
             *(c.text for c in self.state.concessions),
         ]
+        # The variant follows the user's words as well as the turn, so that debates do not
+        # all open, weigh and close with the same stock line.
+        variant = ctx.turn + text_shift(message)
         self.b = ReplyBuilder(
-            templates, allowed, ctx.round.max_words, ctx.turn, said=self.state.said
+            templates, allowed, ctx.round.max_words, variant, said=self.state.said
         )
         cal = index.calibration
         self.limits = Thresholds.of(cal)
@@ -310,10 +313,16 @@ class TurnWriter:
         focus: np.ndarray | None,
         allow_seed: bool = False,
         max_claims: int = 1,
+        min_closeness: float | None = None,
     ) -> list[EvidenceSentence]:
-        """One move: a lead-in and fresh evidence for ``kp``; nothing when none fits."""
+        """One move: a lead-in and fresh evidence for ``kp``; nothing when none fits.
+
+        With ``min_closeness``, only evidence at least that close to ``focus`` is used.
+        """
         self.b.begin_move()
         candidates = self.picker.for_point(kp.id, focus, allow_seed)
+        if min_closeness is not None and focus is not None:
+            candidates = [c for c in candidates if self.picker.closeness(c, focus) >= min_closeness]
         budget = self.share
         if focus is not None and candidates:
             # Evidence that meets the user's very words comes first, closest first, and
@@ -592,8 +601,11 @@ class TurnWriter:
         targeted = [t for t in targeted if self._best_card(t, move.focus) >= LINKED_MIN]
         # A question that presses the user's own point is met with the bot's answer to it.
         pressed = self._answering(kp, move.focus) if kp and kp.side == self.ctx.user_side else []
+        # "This bears on your question" only with evidence that meets the question's words:
+        # a card that shares only its topic would answer a question nobody asked.
         for kp in (*targeted, *pressed, self._nearest(move.focus)):
-            if kp is not None and self._argue(kp, self.b.fresh("question_bears"), None, move.focus):
+            lead = self.b.fresh("question_bears")
+            if kp is not None and self._argue(kp, lead, None, move.focus, min_closeness=ENGAGE_MIN):
                 return ClashItem(
                     point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
                 )

@@ -157,7 +157,9 @@ _FRAMED = re.compile(
 _GRANTS = re.compile(
     r"^.*?\bi(?:'ll| will| can| do| have|'ve)?\s+(?:freely\s+|happily\s+|readily\s+)?"
     r"(?:grant(?:ed)?|accept(?:ed)?|concede[sd]?|admit(?:ted)?|acknowledge[sd]?|agree[sd]?)"
-    r"(?:\s+(?:that|with you that))?\s+",
+    # "I conceded two things: X, and Y" grants X (and Y).
+    r"(?:\s+(?:that|with you that|(?:one|two|three|several|some|a few) (?:things?|points?)\s*:))?"
+    r"\s+",
     re.IGNORECASE,
 )
 
