@@ -599,21 +599,22 @@ class TurnWriter:
         kp = move.key_point
         targeted = [kp] if kp is not None and kp.side == self.ctx.bot_side else []
         targeted = [t for t in targeted if self._best_card(t, move.focus) >= LINKED_MIN]
-        # A question that presses the user's own point is met with the bot's answer to it.
-        pressed = self._answering(kp, move.focus) if kp and kp.side == self.ctx.user_side else []
-        # "This bears on your question" only with evidence that meets the question's words:
-        # a card that shares only its topic would answer a question nobody asked.
-        for kp in (*targeted, *pressed, self._nearest(move.focus)):
+        # "This bears on your question" only for the bot's own point the question is about,
+        # with evidence that meets the question's words.
+        for point in targeted:
             lead = self.b.fresh("question_bears")
-            if kp is not None and self._argue(kp, lead, None, move.focus, min_closeness=ENGAGE_MIN):
+            if self._argue(point, lead, None, move.focus, min_closeness=ENGAGE_MIN):
                 return ClashItem(
-                    point=move.text, kind="question", key_point_id=kp.id, answered_by=[kp.id]
+                    point=move.text, kind="question", key_point_id=point.id, answered_by=[point.id]
                 )
         if positioned:  # the position was the answer
             return ClashItem(point=move.text, kind="question", key_point_id=kp_id)
-        if self._unanswerable("question_unanswerable", move):
-            return ClashItem(point=move.text, kind="question", status="unanswerable")
-        return None
+        if not self._unanswerable("question_unanswerable", move):
+            return None
+        # A question that presses the user's own point is not answered with a rebuttal of
+        # that point: its evidence would be framed as answering a question it does not (the
+        # point itself is met where the user makes it as a claim).
+        return ClashItem(point=move.text, kind="question", status="unanswerable")
 
     def _pivot(self, move: ReadMove) -> None:
         """After a concession, turn back to the bot's case with its nearest fresh point."""
