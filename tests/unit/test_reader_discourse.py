@@ -97,6 +97,13 @@ def test_a_grant_is_recalled_in_the_users_words() -> None:
     assert granted_gist("The office said Israel agreed only to a safe corridor.") is None
 
 
+def test_a_move_is_named_without_the_topic_it_opens_on() -> None:
+    from bot.engines.extractive.gist import user_gist
+
+    speech = "On the timetable, the council voted twice before the budget passed."
+    assert user_gist(speech) == "the council voted twice before the budget passed"
+
+
 def test_a_grant_that_counts_its_points_is_recalled_by_the_first() -> None:
     from bot.engines.extractive.gist import granted_gist
 

@@ -141,6 +141,7 @@ class TurnWriter:
         self.advanced = list(self.state.advanced)
         self.made_now: set[str] = set()
         self.challenged_now: set[str] = set()
+        self._unnamed_grant = False  # a concession this closing could not name
         self.share: int | None = None  # words the move being answered may take
         self._handled: dict[tuple[str, str], ClashItem] = {}  # same point, same answer
         self._declared: set[str] = set()  # "unanswerable" templates said in this reply
@@ -341,6 +342,11 @@ class TurnWriter:
                 self.advanced.append(kp.id)
         return used
 
+    def _generic(self, tag: str) -> str | None:
+        """A lead-in naming a point by its tag: a new point mid-debate, a weight in a closing."""
+        closing = self.ctx.round.name == "closing"
+        return self.b.fresh("closing_generic" if closing else "advance_generic", tag=tag)
+
     def _say(self, text: str | None) -> bool:
         """A framing-only move (a plain concession or an "unanswerable")."""
         self.b.begin_move()
@@ -482,7 +488,7 @@ class TurnWriter:
                 if not self._is_made(near)
                 else None
             )
-            generic = self.b.fresh("advance_generic", tag=near.label)
+            generic = self._generic(near.label)
             said = self._said_lead(move, near, weigh=True)
             if said is not None:
                 lead, generic = said[0], said[1] or generic
@@ -721,7 +727,7 @@ class TurnWriter:
         if self._best_card(kp, move.focus) < LINKED_MIN:
             return self._claim(move, kind="challenge")  # its evidence does not touch the move
         said = self._said_lead(move, kp, weigh=True)
-        generic = self.b.fresh("advance_generic", tag=kp.label)
+        generic = self._generic(kp.label)
         if said is not None:
             lead, generic = said[0], said[1] or generic
         elif self._is_made(kp):
@@ -736,7 +742,7 @@ class TurnWriter:
                 if self._is_made(kp)
                 else self.b.fresh("rebut_nearest", point=strip_period(kp.text))
             )
-            if self._argue(kp, plain, self.b.fresh("advance_generic", tag=kp.label), move.focus):
+            if self._argue(kp, plain, self._generic(kp.label), move.focus):
                 return ClashItem(point=move.text, kind="challenge", answered_by=[kp.id])
         return self._claim(move, kind="challenge")
 
@@ -754,6 +760,10 @@ class TurnWriter:
         if granted and self._say(self.b.fresh("concession_named", granted=granted)):
             self._named_grants.add(granted)
             return ClashItem(point=move.text, kind="concession")
+        if self.ctx.round.name == "closing":
+            # A closing takes an unnamed concession up in its weighing, not with a stock line.
+            self._unnamed_grant = True
+            return ClashItem(point=move.text, kind="concession")
         if self._declare("concession_noted"):
             return ClashItem(point=move.text, kind="concession")
         return None
@@ -766,7 +776,7 @@ class TurnWriter:
         template = "first_point" if first else "advance"
         for kp in own:
             lead = self.b.fresh(template, point=strip_period(kp.text))
-            generic = self.b.fresh("advance_generic", tag=kp.label)
+            generic = self._generic(kp.label)
             if self._argue(kp, lead, generic, None, allow_seed=True):
                 return True
         return False
@@ -838,7 +848,7 @@ class TurnWriter:
         if dropped:
             labels = join_labels([kp.label for kp in dropped[:2]])
             b.framing(b.fresh("closing_dropped", tags=labels))
-        granted = self._recall_concessions()
+        granted = self._recall_concessions() or self._unnamed_grant
         standing = dropped + [kp for kp in made if kp not in dropped]
         standing += [kp for kp in self.motion.points(self.ctx.bot_side) if kp not in standing]
         recalled: list[KeyPoint] = []
@@ -850,7 +860,7 @@ class TurnWriter:
                 lead, generic = self.b.fresh("closing_point_generic", tag=kp.label), None
             else:
                 lead = self.b.fresh("closing_point", point=strip_period(kp.text))
-                generic = self.b.fresh("advance_generic", tag=kp.label)
+                generic = self._generic(kp.label)
             if self._argue(kp, lead, generic, None, allow_seed=True):
                 recalled.append(kp)
         if b.max_words is not None:

@@ -87,6 +87,10 @@ OPENERS = ("You say that", "You argue that", "Your claim is that", "You tell us 
 
 
 # A leading time or place adverbial that carries a number ("In May 2024, ...").
+# A topic the sentence opens on ("On the law, none was named"; "As for the veto, ...").
+_TOPIC_OPENER = re.compile(
+    r"^(?i:on|as for|as to|regarding|about)\s+(?:[^\s,]+\s+){0,3}?[^\s,]+,\s+"
+)
 _DATED_OPENER = re.compile(
     r"^(?i:in|on|by|since|after|before|during|until|from|at)\s+(?:\S+\s+){0,3}?\S*\d\S*"
     r"(?:\s+[A-Z][a-z]+)?,?\s+"
@@ -108,6 +112,7 @@ def _without_numbers(text: str) -> str:
 def _clause(sentence: str) -> str | None:
     text = _OPENER.sub("", sentence.strip())
     text = _DATED_OPENER.sub("", text)
+    text = _TOPIC_OPENER.sub("", text)
     cut = _BREAK.search(text)
     if cut:
         text = text[: cut.start()]
